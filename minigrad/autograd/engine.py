@@ -1,0 +1,226 @@
+"""Reverse mode: `backward` and `grad`.
+
+One pass over `topological_order(roots)`: each node receives the sum of its consumers'
+gradients, calls its op's VJP, and hands each input its share, summed back to the input's
+shape (unbroadcast happens here, once, never inside a VJP) and cast to the input's dtype.
+Leaves collect their totals, which land in `.grad` (backward) or are returned (grad).
+
+VJPs run with grad mode equal to `create_graph`: off, they record nothing and stay cheap;
+on, the gradients are tensors with a graph of their own, ready to be differentiated again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from minigrad.autograd.function import Node
+from minigrad.autograd.grad_mode import set_grad_enabled
+from minigrad.autograd.graph import topological_order
+from minigrad.tensor import Tensor
+
+
+def sum_to_shape(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a gradient over the axes along which its source was broadcast.
+
+    Broadcasting repeats a value along new leading axes and along axes of length 1; each
+    repetition sends gradient back, so the source's gradient is the sum over those axes.
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    if lead < 0:
+        raise RuntimeError(f"cannot sum a gradient of shape {grad.shape} to shape {shape}")
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, size in enumerate(shape) if size == 1 and grad.shape[lead + i] != 1
+    )
+    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
+    if summed.size != int(np.prod(shape)):
+        raise RuntimeError(f"cannot sum a gradient of shape {grad.shape} to shape {shape}")
+    return summed.reshape(shape)
+
+
+class _GradientSums:
+    """Gradients summed per key (a node or a leaf tensor).
+
+    Without create_graph, the second contribution allocates a buffer this class owns and
+    later ones are added into it in place; buffers it does not own are never written,
+    because a VJP may hand the same array to several inputs."""
+
+    __slots__ = ("_create_graph", "_owned", "sums")
+
+    def __init__(self, create_graph: bool) -> None:
+        self.sums: dict = {}
+        self._owned: set = set()
+        self._create_graph = create_graph
+
+    def add(self, key, grad: Tensor) -> None:
+        previous = self.sums.get(key)
+        if previous is None:
+            self.sums[key] = grad
+        elif self._create_graph:
+            self.sums[key] = previous + grad
+        elif key in self._owned:
+            np.add(previous.data, grad.data, out=previous.data)
+        else:
+            self.sums[key] = Tensor._from_array(previous.data + grad.data)
+            self._owned.add(key)
+
+    def pop(self, key) -> Tensor | None:
+        return self.sums.pop(key, None)
+
+
+def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:
+    """A VJP's output for `tensor`, summed to its shape and cast to its dtype."""
+    if grad.shape != tensor.shape:
+        try:
+            grad = sum_to_shape(grad, tensor.shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"{node.op.name}: backward returned a gradient of shape {grad.shape} for an "
+                f"input of shape {tensor.shape}"
+            ) from None
+    if grad.dtype != tensor.dtype:
+        grad = grad.astype(tensor.dtype)
+    return grad
+
+
+def _second_backward_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"backward: trying to backward through the graph a second time (at '{node.op.name}'); "
+        "what it saved was freed after the first backward. Pass retain_graph=True to the "
+        "first backward (or grad) call if you need to backward through the graph again."
+    )
+
+
+def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
+               create_graph: bool, accumulate: bool, capture: set | None = None) -> dict:
+    """Run reverse mode from `roots` (pairs of output and its gradient).
+
+    With `accumulate`, leaves' totals are added to their `.grad` and retained non-leaves get
+    theirs. Returns the gradient total for each key in `capture` (nodes and leaf tensors).
+    """
+    node_grads = _GradientSums(create_graph)
+    leaf_grads = _GradientSums(create_graph)
+    captured: dict = {}
+    for output, grad in roots:
+        if output.grad_fn is None:
+            leaf_grads.add(output, grad)
+        else:
+            node_grads.add(output.grad_fn, grad)
+
+    with set_grad_enabled(create_graph):
+        for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
+            grad = node_grads.pop(node)
+            if grad is None:  # nothing reached this node (all its consumers had None)
+                continue
+            if node.released:
+                raise _second_backward_error(node)
+            if node._hooks:
+                for hook in list(node._hooks):
+                    replaced = hook(grad)
+                    grad = grad if replaced is None else replaced
+            if accumulate and node._retained is not None:
+                retained = node._retained()
+                if retained is not None:
+                    retained.grad = grad if retained.grad is None else retained.grad + grad
+            if capture is not None and node in capture:
+                captured[node] = grad
+            input_grads = node.op.backward(node, grad)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            for tensor, input_grad in zip(node.inputs, input_grads):
+                if input_grad is None or not tensor.requires_grad:
+                    continue
+                input_grad = _input_gradient(input_grad, tensor, node)
+                if tensor.grad_fn is None:
+                    leaf_grads.add(tensor, input_grad)
+                else:
+                    node_grads.add(tensor.grad_fn, input_grad)
+            if not retain_graph:
+                node.release()
+
+        for leaf, grad in leaf_grads.sums.items():
+            for hook in list(leaf._hooks or ()):
+                replaced = hook(grad)
+                grad = grad if replaced is None else replaced
+            if capture is not None and leaf in capture:
+                captured[leaf] = grad
+            if accumulate:
+                leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+    return captured
+
+
+def _root_gradient(output: Tensor, gradient, caller: str) -> Tensor:
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{caller}: the tensor of shape {output.shape} does not require grad and has no "
+            "grad_fn; set requires_grad=True on the leaves it is computed from"
+        )
+    if gradient is None:
+        if output.size != 1:
+            raise RuntimeError(
+                f"{caller}: the output of shape {output.shape} is not a scalar; pass "
+                "gradient= (a tensor of the output's shape) to say which combination to "
+                "differentiate"
+            )
+        return Tensor._from_array(np.ones(output.shape, dtype=output.dtype))
+    gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
+    if gradient.shape != output.shape:
+        raise RuntimeError(
+            f"{caller}: gradient has shape {gradient.shape} but the output has shape "
+            f"{output.shape}"
+        )
+    return gradient if gradient.dtype == output.dtype else gradient.detach().astype(output.dtype)
+
+
+def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
+             create_graph: bool = False) -> None:
+    """Accumulate d(tensor)/d(leaf) into `leaf.grad` for every leaf that requires grad.
+
+    `gradient` is the vector of the vector-Jacobian product (defaults to 1 for a scalar).
+    The graph's saved values are freed afterwards unless `retain_graph` is true;
+    `create_graph` records the backward pass so the gradients can be differentiated.
+    """
+    root_grad = _root_gradient(tensor, gradient, "backward")
+    _propagate([(tensor, root_grad)], retain_graph=retain_graph or create_graph,
+               create_graph=create_graph, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """The gradients of `outputs` with respect to `inputs`, as `torch.autograd.grad`.
+
+    Returns a tuple with one entry per input; leaves' `.grad` is left untouched. An input
+    that `outputs` do not depend on is an error unless `allow_unused=True` (then None).
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_input else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(
+            f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
+        )
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad")
+    roots = [(out, _root_gradient(out, g, "grad")) for out, g in zip(outputs, grad_outputs)]
+    keys = [t if t.grad_fn is None else t.grad_fn for t in inputs]
+    retain = create_graph if retain_graph is None else retain_graph
+    captured = _propagate(roots, retain_graph=retain, create_graph=create_graph,
+                          accumulate=False, capture=set(keys))
+    results = []
+    for i, (tensor, key) in enumerate(zip(inputs, keys)):
+        g = captured.get(key)
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {tensor.shape}) was not used to compute the "
+                "outputs; pass allow_unused=True to get None for it"
+            )
+        results.append(g)
+    return tuple(results)
+

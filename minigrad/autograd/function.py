@@ -1,0 +1,166 @@
+"""Primitives (`Function`) and the graph nodes they record (`Node`).
+
+A primitive keeps its forward pass and its vector-Jacobian product side by side:
+
+    class Mul(Function):
+        '''z = a * b.   VJP: a_bar = g * b,  b_bar = g * a.'''
+
+        @staticmethod
+        def forward(ctx, a, b):          # NumPy arrays in, a NumPy array out
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):            # Tensors in, Tensors out
+            a, b = ctx.inputs
+            return g * b, g * a
+
+`Function.apply` runs `forward` on the inputs' arrays. When grad mode is on and an input
+requires grad, the result's `grad_fn` is the `Node` that `forward` received as `ctx`.
+Because every `backward` is written with Tensor operations, running it with grad mode on
+records a graph of its own: that is all `create_graph=True` needs for any order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from minigrad.autograd.grad_mode import _mode
+from minigrad.tensor import Tensor
+
+
+class Node:
+    """One application of a primitive: the `ctx` of its forward and backward, and a vertex
+    of the graph.
+
+    Public attributes, read by tools such as the renderer:
+
+    * `op`: the `Function` subclass; `op.name` is the printable name (`"mul"`).
+    * `inputs`: the input tensors in call order, constants included. Kept after backward,
+      so a graph can be drawn (and inspected) once gradients are known.
+    * `params`: the keyword parameters of the call (`{"axis": 0, "keepdims": False}`).
+    * `saved`: what `forward` stored with `save_for_backward`; `None` once released.
+    * `released`: True after a backward that did not retain the graph.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_hooks",
+        "_output",
+        "_retained",
+        "_trace",
+        "inputs",
+        "op",
+        "params",
+        "released",
+        "saved",
+    )
+
+    def __init__(self, op: type[Function], inputs: tuple[Tensor, ...], params: dict) -> None:
+        self.op = op
+        self.inputs = inputs
+        self.params = params
+        self.saved: tuple | None = ()
+        self.released = False
+        self._output: np.ndarray | None = None
+        self._hooks: list | None = None
+        self._retained = None      # weak reference to a tensor that asked retain_grad()
+        self._trace = None         # creation traceback, recorded under detect_anomaly()
+
+    # -- used inside forward / backward -------------------------------------------------
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep arrays (or anything else) that `backward` needs; freed after backward."""
+        self.saved = values
+
+    @property
+    def output(self) -> Tensor:
+        """The op's output as a tensor attached to this node, for VJPs written in terms of it
+        (`exp`, `tanh`, `softmax`, ...). Differentiating through it reaches this node."""
+        return Tensor._from_node(self._output, self)
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Which inputs need a gradient; a VJP may skip work for the others."""
+        return tuple(t.requires_grad for t in self.inputs)
+
+    # -- graph inspection ---------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.op.name
+
+    @property
+    def parents(self) -> list[Node]:
+        """The nodes that produced this node's inputs (inputs that are leaves have none)."""
+        return [t.grad_fn for t in self.inputs if t.grad_fn is not None]
+
+    def release(self) -> None:
+        """Free what backward needed; the structure (op, inputs) stays for inspection."""
+        self.saved = None
+        self._output = None
+        self.released = True
+
+    def register_hook(self, hook) -> _HookHandle:
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    def __repr__(self) -> str:
+        return f"<{self.op.name}>"
+
+
+class _HookHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook."""
+
+    __slots__ = ("_hook", "_hooks")
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Function:
+    """Base class of primitives; see the module docstring for the contract."""
+
+    name: ClassVar[str] = "function"
+
+    @staticmethod
+    def forward(ctx: Node, *arrays: np.ndarray, **params) -> np.ndarray:
+        raise NotImplementedError  # each primitive defines it
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor):
+        raise NotImplementedError  # each differentiable primitive defines it
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+        """Run the primitive on tensors, recording a node when a gradient may be needed."""
+        ctx = Node(cls, inputs, params)
+        out = cls.forward(ctx, *[t.data for t in inputs], **params)
+        if _anomaly.enabled:
+            _anomaly.check_forward(cls, inputs, out, ctx)
+        if _mode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    ctx._output = out
+                    return Tensor._from_node(out, ctx)
+        return Tensor._from_array(out)
+
+
+class _AnomalyMode:
+    """Switch read on every op; `minigrad.detect_anomaly` turns it on and supplies the check.
+
+    Off, it costs one attribute read per op."""
+
+    enabled = False
+
+    @staticmethod
+    def check_forward(op, inputs, out, ctx) -> None:  # replaced while detection is on
+        pass
+
+
+_anomaly = _AnomalyMode()

@@ -1,0 +1,64 @@
+"""Dtypes: the default floating dtype and how user data becomes an array.
+
+The rules follow PyTorch so habits carry over:
+
+* Python floats (and lists of them) become the default dtype, float32 unless
+  `set_default_dtype` says otherwise; Python ints stay int64, bools stay bool.
+* NumPy arrays keep their dtype.
+* A Python scalar mixed with a tensor takes the tensor's dtype (a float32 tensor times
+  2.0 is float32), so scalars never upcast arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+_default_float = np.dtype(np.float32)
+
+
+def get_default_dtype() -> np.dtype:
+    """The floating dtype used for Python numbers, factories and parameter init."""
+    return _default_float
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the default floating dtype (`numpy.float32` or `numpy.float64`)."""
+    global _default_float
+    dtype = np.dtype(dtype)
+    if dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dtype}")
+    _default_float = dtype
+
+
+def is_floating(dtype: np.dtype) -> bool:
+    return dtype.kind == "f"
+
+
+def as_array(data, dtype=None) -> np.ndarray:
+    """Turn user data into an ndarray under the rules above; reject what is not numeric."""
+    if isinstance(data, np.ndarray):
+        array = data
+    else:
+        array = np.asarray(data)
+        if array.dtype == np.float64 and not isinstance(data, np.floating):
+            array = array.astype(_default_float, copy=False)
+    if dtype is not None:
+        array = array.astype(np.dtype(dtype), copy=False)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"tensor: data of dtype {array.dtype} is not numeric "
+            f"(expected numbers, lists of numbers or a numeric NumPy array)"
+        )
+    return array
+
+
+def scalar_like(value, reference: np.ndarray) -> np.ndarray:
+    """A Python number as a 0-d array of the dtype it should take beside `reference`."""
+    if isinstance(value, bool):
+        return np.asarray(value)
+    if reference.dtype.kind == "f":
+        return np.asarray(value, dtype=reference.dtype)
+    if isinstance(value, float):
+        return np.asarray(value, dtype=_default_float)
+    return np.asarray(value, dtype=np.result_type(reference.dtype, np.min_scalar_type(value)))

@@ -1,0 +1,76 @@
+"""Tensor factories. Shapes are given as ints or as one tuple: `zeros(2, 3)`, `zeros((2, 3))`.
+
+Floating results take the default dtype unless `dtype` says otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad import dtypes, random
+from minigrad.tensor import Tensor, _shape_argument
+
+
+def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def _float_dtype(dtype) -> np.dtype:
+    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(_shape_argument(shape), _float_dtype(dtype)), requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(_shape_argument(shape), _float_dtype(dtype)), requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    shape = _shape_argument((shape,))
+    if dtype is None:
+        dtype = np.asarray(dtypes.as_array(fill_value)).dtype
+    return _make(np.full(shape, fill_value, np.dtype(dtype)), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(t.shape, t.dtype if dtype is None else dtype), requires_grad)
+
+
+def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(t.shape, t.dtype if dtype is None else dtype), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, stop); integers unless a bound or `dtype` is float."""
+    if stop is None:
+        start, stop = 0, start
+    all_ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+    if dtype is None:
+        dtype = np.int64 if all_ints else dtypes.get_default_dtype()
+    return _make(np.arange(start, stop, step, dtype=dtype), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the generator that `manual_seed` seeds."""
+    sample = random.generator().standard_normal(_shape_argument(shape))
+    return _make(sample.astype(_float_dtype(dtype)), requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the generator that `manual_seed` seeds."""
+    sample = random.generator().random(_shape_argument(shape))
+    return _make(sample.astype(_float_dtype(dtype)), requires_grad)
+
+
+def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+    """A new tensor holding a copy of `data` (as `torch.tensor`)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    array = np.array(dtypes.as_array(data, dtype), copy=True)
+    return Tensor(array, requires_grad=requires_grad, name=name)

@@ -1,0 +1,394 @@
+"""Elementwise primitives: arithmetic, unary math, activations, selections.
+
+Each class keeps its forward (NumPy) beside its VJP (Tensor ops, so it is differentiable
+again). Inputs broadcast as in NumPy; a VJP returns gradients of the broadcast shape and
+the engine sums them back to each input's shape. `g` is the gradient of the output.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops.registry import register
+from minigrad.tensor import Tensor
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+try:  # SciPy's erf is fast; without SciPy, math.erf per element is exact but slower
+    from scipy.special import erf as _erf
+except ImportError:  # pragma: no cover - exercised only where SciPy is absent
+    _erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+    def _erf(x: np.ndarray) -> np.ndarray:
+        return _erf_scalar(x).astype(x.dtype)
+
+
+def _constant(array: np.ndarray) -> Tensor:
+    """A tensor outside the graph (a mask, a sign): its own derivative is zero."""
+    return Tensor._from_array(array)
+
+
+# --- arithmetic --------------------------------------------------------------------
+
+@register
+class Add(Function):
+    """z = a + b.   VJP: a_bar = g,  b_bar = g."""
+
+    name = "add"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+@register
+class Sub(Function):
+    """z = a - b.   VJP: a_bar = g,  b_bar = -g."""
+
+    name = "sub"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g
+
+
+@register
+class Mul(Function):
+    """z = a * b.   VJP: a_bar = g * b,  b_bar = g * a."""
+
+    name = "mul"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return (g * b if a.requires_grad else None), (g * a if b.requires_grad else None)
+
+
+@register
+class Div(Function):
+    """z = a / b.   VJP: a_bar = g / b,  b_bar = -g * a / b^2."""
+
+    name = "div"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        a_bar = g / b if a.requires_grad else None
+        b_bar = -g * a / (b * b) if b.requires_grad else None
+        return a_bar, b_bar
+
+
+@register
+class Pow(Function):
+    """z = a ** b.   VJP: a_bar = g * b * a^(b-1),  b_bar = g * z * log(a)."""
+
+    name = "pow"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a**b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        a_bar = g * b * a ** (b - 1) if a.requires_grad else None
+        b_bar = None
+        if b.requires_grad:
+            # z * log(a) is 0 * -inf where a == 0 and b > 0; the true derivative there is 0.
+            safe_a = Where.apply(_constant(a.data > 0), a, _constant(np.ones((), a.dtype)))
+            b_bar = g * ctx.output * safe_a.log()
+        return a_bar, b_bar
+
+
+@register
+class Neg(Function):
+    """z = -a.   VJP: a_bar = -g."""
+
+    name = "neg"
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+# --- unary math --------------------------------------------------------------------
+
+@register
+class Exp(Function):
+    """z = exp(a).   VJP: a_bar = g * z."""
+
+    name = "exp"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.exp(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.output
+
+
+@register
+class Log(Function):
+    """z = log(a).   VJP: a_bar = g / a."""
+
+    name = "log"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.inputs[0]
+
+
+@register
+class Sqrt(Function):
+    """z = sqrt(a).   VJP: a_bar = g / (2 z)."""
+
+    name = "sqrt"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.sqrt(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / (ctx.output * 2)
+
+
+@register
+class Abs(Function):
+    """z = |a|.   VJP: a_bar = g * sign(a)  (0 at a = 0, as PyTorch)."""
+
+    name = "abs"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _constant(np.sign(ctx.inputs[0].data))
+
+
+@register
+class Erf(Function):
+    """z = erf(a).   VJP: a_bar = g * 2/sqrt(pi) * exp(-a^2)."""
+
+    name = "erf"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _erf(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        return g * (-(a * a)).exp() * _TWO_OVER_SQRT_PI
+
+
+# --- activations -------------------------------------------------------------------
+
+@register
+class ReLU(Function):
+    """z = max(a, 0).   VJP: a_bar = g * [a > 0]."""
+
+    name = "relu"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.maximum(a, 0, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _constant(ctx.inputs[0].data > 0)
+
+
+@register
+class Tanh(Function):
+    """z = tanh(a).   VJP: a_bar = g * (1 - z^2)."""
+
+    name = "tanh"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.tanh(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        z = ctx.output
+        return g * (1 - z * z)
+
+
+@register
+class Sigmoid(Function):
+    """z = 1 / (1 + exp(-a)), computed without overflow.   VJP: a_bar = g * z * (1 - z)."""
+
+    name = "sigmoid"
+
+    @staticmethod
+    def forward(ctx, a):
+        # exp of a non-positive number never overflows: use exp(-|a|) on both branches.
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        z = ctx.output
+        return g * z * (1 - z)
+
+
+@register
+class Softplus(Function):
+    """z = log(1 + exp(a)), computed without overflow.   VJP: a_bar = g * sigmoid(a)."""
+
+    name = "softplus"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.logaddexp(a, 0).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.inputs[0].sigmoid()
+
+
+@register
+class GELU(Function):
+    """z = a * Phi(a), Phi the standard normal CDF (the exact GELU).
+
+    VJP: a_bar = g * (Phi(a) + a * phi(a)), phi(a) = exp(-a^2 / 2) / sqrt(2 pi).
+    """
+
+    name = "gelu"
+
+    @staticmethod
+    def forward(ctx, a):
+        return (a * 0.5 * (1 + _erf(a * _INV_SQRT2))).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        cdf = ((a * _INV_SQRT2).erf() + 1) * 0.5
+        pdf = (a * a * -0.5).exp() * _INV_SQRT_2PI
+        return g * (cdf + a * pdf)
+
+
+# --- selections --------------------------------------------------------------------
+
+def _tie_split(winner: np.ndarray, loser: np.ndarray, dtype) -> Tensor:
+    """1 where `winner` wins, 1/2 on ties, 0 where it loses: ties share the gradient."""
+    return _constant(((winner > loser) + 0.5 * (winner == loser)).astype(dtype))
+
+
+@register
+class Maximum(Function):
+    """z = max(a, b) elementwise.   VJP: g to the larger input, split evenly on ties."""
+
+    name = "maximum"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g * _tie_split(a.data, b.data, g.dtype), g * _tie_split(b.data, a.data, g.dtype)
+
+
+@register
+class Minimum(Function):
+    """z = min(a, b) elementwise.   VJP: g to the smaller input, split evenly on ties."""
+
+    name = "minimum"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g * _tie_split(b.data, a.data, g.dtype), g * _tie_split(a.data, b.data, g.dtype)
+
+
+@register
+class Where(Function):
+    """z = a where cond else b.   VJP: a_bar = g where cond else 0,  b_bar = the rest."""
+
+    name = "where"
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = ctx.inputs[0]
+        zero = _constant(np.zeros((), g.dtype))
+        return None, Where.apply(cond, g, zero), Where.apply(cond, zero, g)
+
+
+@register
+class Clip(Function):
+    """z = min(max(a, low), high).   VJP: a_bar = g where low <= a <= high, else 0."""
+
+    name = "clip"
+
+    @staticmethod
+    def forward(ctx, a, low=None, high=None):
+        return np.clip(a, low, high)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0].data
+        low, high = ctx.params["low"], ctx.params["high"]
+        inside = np.ones(a.shape, bool)
+        if low is not None:
+            inside &= a >= low
+        if high is not None:
+            inside &= a <= high
+        return g * _constant(inside)
+
+
+@register
+class Cast(Function):
+    """z = a as another dtype.   VJP: a_bar = g cast back to a's dtype."""
+
+    name = "cast"
+
+    @staticmethod
+    def forward(ctx, a, dtype=None):
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.inputs[0].dtype)

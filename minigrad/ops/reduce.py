@@ -1,0 +1,195 @@
+"""Reductions and the normalized exponentials: sum, mean, var, max, min, logsumexp,
+softmax, log_softmax.
+
+A reduction over `axis` (an int, a tuple, or None for all axes) drops those axes unless
+`keepdims`. Every VJP first puts the dropped axes back as length 1 (`_keep_dims`), after
+which NumPy broadcasting spreads the gradient over the reduced elements.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops.registry import register
+from minigrad.tensor import Tensor
+
+
+def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
+    """`axis` as a sorted tuple of non-negative ints; a clear error when out of range."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < max(ndim, 1):
+            raise ValueError(
+                f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)"
+            )
+        normalized.append(int(a) % max(ndim, 1))
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: axis {axis} repeats an axis")
+    return tuple(sorted(normalized))
+
+
+def _keep_dims(g: Tensor, input_shape: tuple[int, ...], axes: tuple[int, ...]) -> Tensor:
+    """Reshape a reduced gradient so that it broadcasts against the input."""
+    kept = tuple(1 if i in axes else n for i, n in enumerate(input_shape))
+    return g if g.shape == kept else g.reshape(kept)
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+@register
+class Sum(Function):
+    """z = sum of a over axes.   VJP: a_bar = g broadcast back over the summed axes."""
+
+    name = "sum"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), keepdims=False):
+        return np.sum(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        return _keep_dims(g, a.shape, ctx.params["axes"]).broadcast_to(a.shape)
+
+
+@register
+class Mean(Function):
+    """z = sum(a) / n over axes.   VJP: a_bar = g / n broadcast back."""
+
+    name = "mean"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), keepdims=False):
+        return np.mean(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        axes = ctx.params["axes"]
+        scaled = g / _count(a.shape, axes)
+        return _keep_dims(scaled, a.shape, axes).broadcast_to(a.shape)
+
+
+@register
+class Var(Function):
+    """z = sum((a - mean(a))^2) / (n - ddof) over axes.
+
+    VJP: a_bar = g * 2 (a - mean(a)) / (n - ddof).
+    """
+
+    name = "var"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), ddof=0, keepdims=False):
+        return np.var(a, axis=axes, ddof=ddof, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        axes, ddof = ctx.params["axes"], ctx.params["ddof"]
+        centered = a - a.mean(axis=axes, keepdims=True)
+        return _keep_dims(g, a.shape, axes) * centered * (2.0 / (_count(a.shape, axes) - ddof))
+
+
+def _extremum_backward(ctx, g):
+    """g shared evenly among the elements equal to the extremum (ties split, as PyTorch)."""
+    a = ctx.inputs[0]
+    axes = ctx.params["axes"]
+    extremum = ctx.output.data if ctx.params["keepdims"] else np.expand_dims(ctx.output.data, axes)
+    hits = a.data == extremum
+    share = hits / hits.sum(axis=axes, keepdims=True, dtype=a.dtype)
+    return _keep_dims(g, a.shape, axes) * Tensor._from_array(share.astype(a.dtype, copy=False))
+
+
+@register
+class Max(Function):
+    """z = max of a over axes.   VJP: g to the maximal elements, split evenly between ties."""
+
+    name = "max"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), keepdims=False):
+        return np.max(a, axis=axes, keepdims=keepdims)
+
+    backward = staticmethod(_extremum_backward)
+
+
+@register
+class Min(Function):
+    """z = min of a over axes.   VJP: g to the minimal elements, split evenly between ties."""
+
+    name = "min"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), keepdims=False):
+        return np.min(a, axis=axes, keepdims=keepdims)
+
+    backward = staticmethod(_extremum_backward)
+
+
+@register
+class LogSumExp(Function):
+    """z = log(sum(exp(a))) over axes, computed as m + log(sum(exp(a - m))), m = max(a).
+
+    VJP: a_bar = g * exp(a - z)  (the softmax of a).
+    """
+
+    name = "logsumexp"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), keepdims=False):
+        m = np.max(a, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) slices: avoid inf - inf
+        out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        return out if keepdims else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        axes = ctx.params["axes"]
+        z = _keep_dims(ctx.output, a.shape, axes)
+        return _keep_dims(g, a.shape, axes) * (a - z).exp()
+
+
+@register
+class Softmax(Function):
+    """y = exp(a - max(a)) / sum(exp(a - max(a))) along `axis`.
+
+    VJP: a_bar = y * (g - sum(g * y)), the sum along `axis`.
+    """
+
+    name = "softmax"
+
+    @staticmethod
+    def forward(ctx, a, axis=-1):
+        e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.output
+        return y * (g - (g * y).sum(axis=ctx.params["axis"], keepdims=True))
+
+
+@register
+class LogSoftmax(Function):
+    """y = a - logsumexp(a) along `axis`.   VJP: a_bar = g - softmax(a) * sum(g)."""
+
+    name = "log_softmax"
+
+    @staticmethod
+    def forward(ctx, a, axis=-1):
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, g):
+        axis = ctx.params["axis"]
+        return g - ctx.output.exp() * g.sum(axis=axis, keepdims=True)

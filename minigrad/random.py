@@ -1,0 +1,18 @@
+"""The random number generator behind `randn`, `rand`, initializers and dropout."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Make every later random draw of minigrad reproducible."""
+    global _generator
+    _generator = np.random.default_rng(seed)
+
+
+def generator() -> np.random.Generator:
+    """The current generator (replaced by `manual_seed`)."""
+    return _generator
