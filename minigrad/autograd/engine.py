@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from minigrad.autograd.function import Node
+from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
 from minigrad.tensor import Tensor
@@ -130,6 +130,8 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
             input_grads = node.op.backward(node, grad)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
+            if _anomaly.enabled:
+                _anomaly.check_backward(node, input_grads)
             for tensor, input_grad in zip(node.inputs, input_grads):
                 if input_grad is None or not tensor.requires_grad:
                     continue
