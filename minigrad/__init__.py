@@ -33,6 +33,17 @@ from minigrad.testing import gradcheck, gradgradcheck
 
 __version__ = "0.1.0"
 
+_SUBPACKAGES = ("nn", "optim", "viz", "experiments")
+
+
+def __getattr__(name: str):
+    # Subpackages load on first use, so `import minigrad` stays light.
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"minigrad.{name}")
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
+
 __all__ = [
     "Tensor", "arange", "enable_grad", "eye", "full", "get_default_dtype", "grad",
     "gradcheck", "gradgradcheck", "is_grad_enabled", "manual_seed", "no_grad", "ones",
