@@ -1,0 +1,160 @@
+"""The printed report: environment header, the table of medians, memory, targets, notes."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+from benchmarks.measure import OPENBLAS_ENV_VARS
+from benchmarks.workloads.base import Check, Metric
+
+LIBRARY_ORDER = ("minigrad", "numpy", "torch", "micrograd")
+REFERENCES = ("numpy", "torch")  # ratio columns: minigrad's time over theirs
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":  # sub-second phases read better in milliseconds
+        return f"{value:.2f} s" if value >= 1 else f"{value * 1e3:.1f} ms"
+    if unit == "ms":
+        return f"{value:.2f} ms"
+    if unit == "us":
+        return f"{value:.2f} us"
+    return f"{value:.1f} {unit}"
+
+
+def _grid(header: list[str], rows: list[list[str]], right_from: int = 2) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i >= right_from else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _blas_summary(env: dict) -> str:
+    pools = env.get("threadpools")
+    if not isinstance(pools, list):
+        return str(pools)
+    parts = []
+    for pool in pools:
+        name = pool.get("internal_api") or pool.get("user_api")
+        folder = Path(pool.get("filepath") or "").parent  # numpy.libs, torch/lib, ...
+        shipped_by = f"{folder.parent.name}/lib" if folder.name == "lib" else folder.name
+        detail = [f"{pool.get('num_threads')} threads"]
+        if shipped_by:
+            detail.insert(0, f"from {shipped_by}")
+        if pool.get("architecture"):
+            detail.append(f"kernel {pool['architecture']}")
+        if pool.get("version"):
+            detail.append(f"v{pool['version']}")
+        parts.append(f"{name} ({', '.join(detail)})")
+    return "; ".join(parts) or "no thread pools found"
+
+
+def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: bool) -> str:
+    """What ran, where, and with how many threads."""
+    some_env = next(iter(envs.values()), {})
+    versions = [f"Python {platform.python_version()}", f"NumPy {some_env.get('numpy', '?')}"]
+    if "torch" in envs:
+        versions.append(f"torch {envs['torch'].get('torch')}")
+    lines = [
+        "minigrad benchmarks: medians over rounds; each round runs every library in its own "
+        "process, one after the other",
+        f"command : {command}",
+        f"rounds  : {rounds}",
+        f"machine : {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"{_cpu_name()}; {', '.join(versions)}",
+    ]
+    env_values = " ".join(f"{name}={os.environ.get(name, '<unset>')}" for name in OPENBLAS_ENV_VARS)
+    action = "unset in the workers" if unset_openblas else "passed to the workers unchanged"
+    lines.append(f"env     : {env_values} ({action})")
+    for library in LIBRARY_ORDER:
+        if library in envs:
+            env = envs[library]
+            threads = _blas_summary(env)
+            if library == "torch":
+                threads += (f"; torch.get_num_threads()={env.get('torch_threads')}, "
+                            f"interop {env.get('torch_interop_threads')}")
+            lines.append(f"threads : {library:<9} {threads}")
+    return "\n".join(lines)
+
+
+def table(sections: list[tuple[str, list[Metric], dict]], libraries: list[str]) -> str:
+    """One row per metric. `sections` holds (workload name, metrics, aggregated result);
+    the result maps library -> {"metrics": {key: median}, "peak_rss_mib": ...}."""
+    references = [r for r in REFERENCES if r in libraries]
+    head = ["workload", "metric", *libraries, *(f"mg/{r}" for r in references),
+            "peak RSS MiB " + "/".join(_short(lib) for lib in libraries)]
+    rows = []
+    for name, metrics, result in sections:
+        for i, metric in enumerate(metrics):
+            cells = [name if i == 0 else "", metric.label]
+            for library in libraries:
+                key = metric.key if library == "minigrad" else metric.reference_key
+                cells.append(format_value(_metric(result, library, key), metric.unit))
+            mine = _metric(result, "minigrad", metric.key)
+            for reference in references:
+                theirs = _metric(result, reference, metric.reference_key)
+                ok = mine is not None and theirs and metric.unit != "MiB"
+                cells.append(f"{mine / theirs:.2f}x" if ok else "-")
+            cells.append(_peaks(result, libraries) if i == 0 else "")
+            rows.append(cells)
+    return _grid(head, rows)
+
+
+def _short(library: str) -> str:
+    return {"minigrad": "mg", "numpy": "np", "micrograd": "micro"}.get(library, library)
+
+
+def _metric(result: dict, library: str, key: str) -> float | None:
+    return result.get(library, {}).get("metrics", {}).get(key)
+
+
+def _peaks(result: dict, libraries: list[str]) -> str:
+    peaks = []
+    for library in libraries:
+        peak = result.get(library, {}).get("peak_rss_mib")
+        peaks.append("-" if peak is None else f"{peak:.0f}")
+    return "/".join(peaks)
+
+
+def checks_block(checks: list[Check]) -> str:
+    if not checks:
+        return ""
+    rows = [[c.name, c.target, c.measured,
+             {True: "ok", False: "MISSED", None: "n/a"}[c.ok]] for c in checks]
+    return "Targets\n" + _grid(["check", "target", "measured", ""], rows, right_from=9)
+
+
+def tracemalloc_block(sections: list[tuple[str, list[Metric], dict]],
+                      libraries: list[str]) -> str:
+    """Python-side peak allocation during one repetition (NumPy reports its buffers to
+    tracemalloc; PyTorch does not, so its column stays empty)."""
+    rows = []
+    for name, _, result in sections:
+        cells = [name]
+        for library in libraries:
+            peak = result.get(library, {}).get("tracemalloc_peak_mib")
+            cells.append("-" if peak is None else f"{peak:.1f}")
+        if any(c != "-" for c in cells[1:]):
+            rows.append(cells)
+    if not rows:
+        return ""
+    return ("tracemalloc peak during one repetition, MiB (NumPy buffers included; "
+            "torch's are invisible to it)\n" + _grid(["workload", *libraries], rows, 1))
