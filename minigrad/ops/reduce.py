@@ -137,7 +137,9 @@ class Min(Function):
 class LogSumExp(Function):
     """z = log(sum(exp(a))) over axes, computed as m + log(sum(exp(a - m))), m = max(a).
 
-    VJP: a_bar = g * exp(a - z)  (the softmax of a).
+    VJP: a_bar = g * softmax(a) = g * exp(a - m) / sum(exp(a - m)).
+    The shift by m (a constant: the quotient does not depend on it) keeps the VJP exact
+    at large |a|, where exp(a - z) would lose |z| * ulp to the rounding of z.
     """
 
     name = "logsumexp"
@@ -146,15 +148,18 @@ class LogSumExp(Function):
     def forward(ctx, a, axes=(), keepdims=False):
         m = np.max(a, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) slices: avoid inf - inf
-        out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(m)
+        with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer there
+            out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
         return out if keepdims else np.squeeze(out, axis=axes)
 
     @staticmethod
     def backward(ctx, g):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
-        z = _keep_dims(ctx.output, a.shape, axes)
-        return _keep_dims(g, a.shape, axes) * (a - z).exp()
+        (m,) = ctx.saved
+        e = (a - Tensor._from_array(m)).exp()
+        return _keep_dims(g, a.shape, axes) * (e / e.sum(axis=axes, keepdims=True))
 
 
 @register
