@@ -40,7 +40,12 @@ def as_array(data, dtype=None) -> np.ndarray:
     if isinstance(data, np.ndarray):
         array = data
     else:
-        array = np.asarray(data)
+        try:
+            array = np.asarray(data)
+        except ValueError:  # NumPy's message speaks of "inhomogeneous parts"
+            raise ValueError(
+                "tensor: nested sequences of different lengths do not form an n-d array"
+            ) from None
         if array.dtype == np.float64 and not isinstance(data, np.floating):
             array = array.astype(_default_float, copy=False)
     if dtype is not None:

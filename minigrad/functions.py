@@ -13,7 +13,7 @@ from minigrad.tensor import Tensor
 
 _MIRRORED = (
     "exp", "log", "sqrt", "abs", "erf", "relu", "tanh", "sigmoid", "softplus", "gelu",
-    "maximum", "minimum", "clip", "clamp", "sum", "mean", "var", "std", "max", "min",
+    "clip", "clamp", "sum", "mean", "var", "std", "max", "min",
     "logsumexp", "softmax", "log_softmax", "argmax", "argmin", "reshape", "transpose",
     "squeeze", "unsqueeze", "flatten", "broadcast_to", "swapaxes",
 )
@@ -38,6 +38,29 @@ def _mirror(name: str):
 globals().update({name: _mirror(name) for name in _MIRRORED})
 
 
+def maximum(a, b) -> Tensor:
+    """Elementwise maximum; a tie sends half of the gradient to each side.
+
+    A number on either side takes the tensor's dtype, as with the operators."""
+    return ops.Maximum.apply(*_operands(a, b))
+
+
+def minimum(a, b) -> Tensor:
+    """Elementwise minimum; a tie sends half of the gradient to each side.
+
+    A number on either side takes the tensor's dtype, as with the operators."""
+    return ops.Minimum.apply(*_operands(a, b))
+
+
+def _operands(a, b) -> tuple[Tensor, Tensor]:
+    """`a` and `b` as tensors; a number beside a tensor takes the tensor's dtype."""
+    if isinstance(a, Tensor):
+        return a, a._operand(b)
+    if isinstance(b, Tensor):
+        return b._operand(a), b
+    return as_tensor(a), as_tensor(b)
+
+
 def matmul(a, b) -> Tensor:
     """`a @ b`, with NumPy's rules for 1-D operands and batch broadcasting."""
     return as_tensor(a) @ b
@@ -48,13 +71,7 @@ def where(condition, a, b) -> Tensor:
     condition = as_tensor(condition)
     if condition.dtype.kind != "b":
         raise TypeError(f"where: condition must be bool, got {condition.dtype}")
-    if isinstance(a, Tensor):
-        b = a._operand(b)
-    elif isinstance(b, Tensor):
-        a = b._operand(a)
-    else:
-        a, b = as_tensor(a), as_tensor(b)
-    return ops.Where.apply(condition, a, b)
+    return ops.Where.apply(condition, *_operands(a, b))
 
 
 def _check_joinable(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
@@ -92,4 +109,5 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     return concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
-__all__ = [*_MIRRORED, "as_tensor", "cat", "concatenate", "matmul", "stack", "where"]
+__all__ = [*_MIRRORED, "as_tensor", "cat", "concatenate", "matmul", "maximum", "minimum",
+           "stack", "where"]

@@ -297,7 +297,7 @@ CASES: list[Case] = [
          ("matmul",)),
     Case("matmul 1-D x 3-D", lambda a, b: a @ b, ((3,), (2, 3, 2)), ("matmul",)),
     Case("matmul 3-D x 1-D", lambda a, b: a @ b, ((2, 2, 3), (3,)), ("matmul",)),
-    Case("matmul reflected with array", lambda b: np.ones((2, 3)) @ b, ((3, 2),),
+    Case("matmul reflected with array", lambda b: np.ones((2, 3), np.float32) @ b, ((3, 2),),
          ("matmul",)),
     # compositions that matter later (normalization, losses)
     Case("normalize", lambda x: (x - x.mean(0)) / (x.var(0) + 1e-5).sqrt(), ((4, 3),),

@@ -33,10 +33,29 @@ def _constant(array: np.ndarray) -> Tensor:
     return Tensor._from_array(array)
 
 
+class _Broadcasting(Function):
+    """Base of ops whose inputs broadcast: a mismatch names the op and every shape."""
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+        try:
+            return super().apply(*inputs, **params)
+        except ValueError:
+            shapes = [t.shape for t in inputs]
+            try:
+                np.broadcast_shapes(*shapes)
+            except ValueError:
+                listed = ", ".join(map(str, shapes[:-1])) + f" and {shapes[-1]}"
+                raise ValueError(
+                    f"{cls.name}: shapes {listed} cannot be broadcast together"
+                ) from None
+            raise  # shapes broadcast: the error is about something else
+
+
 # --- arithmetic --------------------------------------------------------------------
 
 @register
-class Add(Function):
+class Add(_Broadcasting):
     """z = a + b.   VJP: a_bar = g,  b_bar = g."""
 
     name = "add"
@@ -51,7 +70,7 @@ class Add(Function):
 
 
 @register
-class Sub(Function):
+class Sub(_Broadcasting):
     """z = a - b.   VJP: a_bar = g,  b_bar = -g."""
 
     name = "sub"
@@ -66,7 +85,7 @@ class Sub(Function):
 
 
 @register
-class Mul(Function):
+class Mul(_Broadcasting):
     """z = a * b.   VJP: a_bar = g * b,  b_bar = g * a."""
 
     name = "mul"
@@ -82,7 +101,7 @@ class Mul(Function):
 
 
 @register
-class Div(Function):
+class Div(_Broadcasting):
     """z = a / b.   VJP: a_bar = g / b,  b_bar = -g * a / b^2."""
 
     name = "div"
@@ -100,7 +119,7 @@ class Div(Function):
 
 
 @register
-class Pow(Function):
+class Pow(_Broadcasting):
     """z = a ** b.   VJP: a_bar = g * b * a^(b-1),  b_bar = g * z * log(a)."""
 
     name = "pow"
@@ -309,7 +328,7 @@ def _tie_split(winner: np.ndarray, loser: np.ndarray, dtype) -> Tensor:
 
 
 @register
-class Maximum(Function):
+class Maximum(_Broadcasting):
     """z = max(a, b) elementwise.   VJP: g to the larger input, split evenly on ties."""
 
     name = "maximum"
@@ -325,7 +344,7 @@ class Maximum(Function):
 
 
 @register
-class Minimum(Function):
+class Minimum(_Broadcasting):
     """z = min(a, b) elementwise.   VJP: g to the smaller input, split evenly on ties."""
 
     name = "minimum"
@@ -341,7 +360,7 @@ class Minimum(Function):
 
 
 @register
-class Where(Function):
+class Where(_Broadcasting):
     """z = a where cond else b.   VJP: a_bar = g where cond else 0,  b_bar = the rest."""
 
     name = "where"
@@ -365,7 +384,9 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx, a, low=None, high=None):
-        return np.clip(a, low, high)
+        out = np.clip(a, low, high)
+        # bounds are scalars: like any scalar, they must not upcast a floating tensor
+        return out.astype(a.dtype, copy=False) if a.dtype.kind == "f" else out
 
     @staticmethod
     def backward(ctx, g):
@@ -381,9 +402,19 @@ class Clip(Function):
 
 @register
 class Cast(Function):
-    """z = a as another dtype.   VJP: a_bar = g cast back to a's dtype."""
+    """z = a as another dtype.   VJP: a_bar = g cast back to a's dtype.
+
+    Only floating results are differentiable: an integer or bool result is a constant
+    outside the graph (it cannot require grad), as in PyTorch.
+    """
 
     name = "cast"
+
+    @classmethod
+    def apply(cls, a: Tensor, dtype=None) -> Tensor:
+        if np.dtype(dtype).kind != "f":
+            return _constant(a.data.astype(dtype))
+        return super().apply(a, dtype=dtype)
 
     @staticmethod
     def forward(ctx, a, dtype=None):

@@ -19,14 +19,18 @@ def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
     """`axis` as a sorted tuple of non-negative ints; a clear error when out of range."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)):
+        axes = (None,)  # reported as a type error below
     normalized = []
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -ndim <= a < max(ndim, 1):
+        if not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
+        if not -ndim <= a < ndim:
             raise ValueError(
                 f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)"
             )
-        normalized.append(int(a) % max(ndim, 1))
+        normalized.append(int(a) % ndim)
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: axis {axis} repeats an axis")
     return tuple(sorted(normalized))
