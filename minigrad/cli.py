@@ -1,4 +1,4 @@
-"""Command line: `python -m minigrad demo --out DIR`."""
+"""Command line: `python -m minigrad demo --out DIR`, `python -m minigrad graph NAME -o FILE`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the demo and write its files to --out")
     demo.add_argument("--out", default="demo-output", help="folder for the demo's files")
     demo.set_defaults(run=_demo)
+    from minigrad.viz.command import add_graph_command
+
+    add_graph_command(commands)
     return parser
 
 

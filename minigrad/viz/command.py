@@ -1,0 +1,51 @@
+"""`python -m minigrad graph NAME -o FILE`: render a built-in example graph."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_graph_command(commands) -> None:
+    """Register the `graph` subcommand on an argparse subparsers object."""
+    graph = commands.add_parser(
+        "graph", help="render a built-in example graph (see --list)",
+        description="Render a built-in example graph to FILE; the format (svg, png, pdf, "
+                    "dot) comes from FILE's extension.",
+    )
+    graph.add_argument("name", nargs="?", help="which example (see --list)")
+    graph.add_argument("-o", "--output", metavar="FILE", help="file to write (.svg, .png, "
+                       ".pdf or .dot)")
+    graph.add_argument("--list", action="store_true", help="list the example graphs")
+    graph.add_argument("--values", action="store_true", help="show values in the labels")
+    graph.add_argument("--rankdir", default="TB", choices=("TB", "LR", "BT", "RL"),
+                       help="layout direction (default: top to bottom)")
+    graph.set_defaults(run=run_graph)
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    from minigrad.viz import examples
+    from minigrad.viz.render import GraphvizNotFoundError, format_for, render
+
+    if args.list:
+        width = max(len(name) for name in examples.EXAMPLES)
+        for example in examples.EXAMPLES.values():
+            print(f"{example.name:<{width}}  {example.description}")
+        return 0
+    if not args.name or not args.output:
+        print("graph: give an example NAME and -o FILE (or --list)", file=sys.stderr)
+        return 2
+    try:
+        format_for(args.output)
+        figure = examples.build(args.name)
+    except (KeyError, ValueError) as error:
+        print(f"graph: {error.args[0]}", file=sys.stderr)
+        return 2
+    options = dict(figure.options, show_values=args.values, rankdir=args.rankdir)
+    try:
+        path = render(figure.roots, args.output, **options)
+    except GraphvizNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0

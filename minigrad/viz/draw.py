@@ -1,0 +1,263 @@
+"""`draw`: a computation graph as a `graphviz.Digraph` (Jupyter shows it inline).
+
+Data flows down the page (`rankdir="TB"`): leaves at the top, the outputs at the bottom.
+The DOT is produced by the `graphviz` package from vertices and edges; see
+`minigrad.viz.style` for the look of each kind of vertex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import graphviz
+
+from minigrad.autograd.function import Node
+from minigrad.tensor import Tensor
+from minigrad.viz import labels, style
+from minigrad.viz.collect import GraphView, Source, collect
+from minigrad.viz.fused import EXPANSIONS
+from minigrad.viz.modules import (
+    Cluster,
+    find_clusters,
+    innermost_clusters,
+    leaf_cluster,
+    module_names,
+)
+from minigrad.viz.overlay import PathOverlay, root_key
+from minigrad.viz.select import Selection, select
+
+DEFAULT_MAX_NODES = 500
+
+
+def draw(roots: Tensor | Sequence[Tensor], params=None, *, show_values: bool = False,
+         show_grads: bool = True, show_shapes: bool = True, rankdir: str = "TB",
+         clusters: bool = True, expand_fused: bool = False,
+         max_nodes: int | None = DEFAULT_MAX_NODES, wrt: Tensor | None = None,
+         max_paths: int = 64, title: str | None = None) -> graphviz.Digraph:
+    """Draw the graph that computed `roots` (a tensor or a sequence of tensors).
+
+    * `params`: names for parameters, as a Module (its `named_parameters()`, and its module
+      tree names the clusters), a dict name -> tensor, or pairs (name, tensor); tensors not
+      named there use their `.name`.
+    * `show_values` / `show_grads` / `show_shapes`: what labels show. Small arrays are
+      shown in full, larger ones as norm and range; hovering a vertex in SVG shows all.
+      Gradients appear once a backward pass has filled `.grad` (or `retain_grad()`).
+    * `clusters`: group the ops of each `nn.Module` call in a labelled box, nested.
+    * `expand_fused`: draw fused ops (BatchNorm's `batch_norm`) as their composed graph,
+      recomputed for the drawing from the fused op's inputs.
+    * `max_nodes`: above this many vertices, draw those nearest the outputs and say what
+      was cut (None draws everything).
+    * `wrt`: also draw the paths by which the gradient of the (single, scalar) root with
+      respect to `wrt` flows, each edge labelled and weighted by what it carries (see
+      `grad_paths`); up to `max_paths` paths.
+    * `rankdir`: "TB" (top to bottom), "LR", "BT" or "RL".
+
+    A detached use (`x - x.mean(0).detach()`) is a dashed red edge labelled "detached"
+    from where the value came from to the op that uses it.
+    """
+    roots = _as_roots(roots)
+    if rankdir not in ("TB", "LR", "BT", "RL"):
+        raise ValueError(f"draw: rankdir must be 'TB', 'LR', 'BT' or 'RL', got {rankdir!r}")
+    if wrt is not None and expand_fused:
+        raise ValueError(
+            "draw: wrt= cannot be combined with expand_fused=True: the gradient paths run "
+            "through the fused op, which the expansion replaces; build the graph with the "
+            "composed form (fused=False) to see paths inside it"
+        )
+    names = parameter_names(params)
+    view = collect(roots, names, EXPANSIONS if expand_fused else None)
+    selection = select(view, max_nodes)
+    overlay = PathOverlay.build(roots, wrt, max_paths, names) if wrt is not None else None
+    builder = _Builder(view, selection, names, labels.Options(show_values, show_grads,
+                                                               show_shapes), overlay)
+    found = find_clusters(view, selection.members(), module_names(params)) if clusters else []
+    return builder.build(rankdir, found, title)
+
+
+def _as_roots(roots) -> list[Tensor]:
+    if isinstance(roots, Tensor):
+        return [roots]
+    if isinstance(roots, Iterable) and not isinstance(roots, str | bytes):
+        roots = list(roots)
+        if roots and all(isinstance(t, Tensor) for t in roots):
+            return list({id(t): t for t in roots}.values())
+    raise TypeError("draw: roots must be a Tensor or a non-empty sequence of Tensors")
+
+
+def parameter_names(params) -> dict[Tensor, str]:
+    """Tensor -> name, from a Module, a dict name -> tensor, or (name, tensor) pairs."""
+    if params is None:
+        return {}
+    if hasattr(params, "named_parameters"):
+        pairs = params.named_parameters()
+    elif isinstance(params, Mapping):
+        pairs = params.items()
+    else:
+        pairs = params
+    names: dict[Tensor, str] = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Tensor)):
+            raise TypeError(
+                "draw: params must be a Module, a dict name -> Tensor or (name, Tensor) "
+                f"pairs; got an item {pair!r:.60}"
+            )
+        names.setdefault(pair[1], str(pair[0]))
+    return names
+
+
+class _Builder:
+    """Turns a GraphView into a Digraph: ids, vertices in their clusters, edges."""
+
+    def __init__(self, view: GraphView, selection: Selection, names: dict[Tensor, str],
+                 options: labels.Options, overlay: PathOverlay | None) -> None:
+        self.view, self.selection, self.names = view, selection, names
+        self.options, self.overlay = options, overlay
+        self.ids: dict = {}
+        for i, node in enumerate(view.order):
+            self.ids[node] = f"op{i}"
+        for i, tensor in enumerate(view.leaves):
+            self.ids[tensor] = f"leaf{i}"
+        for i, ghost in enumerate(view.ghosts):
+            self.ids[ghost] = f"ghost{i}"
+
+    def name_of(self, tensor: Tensor) -> str | None:
+        return self.names.get(tensor) or tensor.name
+
+    def build(self, rankdir: str, clusters: list[Cluster], title: str | None
+              ) -> graphviz.Digraph:
+        graph = graphviz.Digraph(
+            "minigrad", graph_attr=style.graph_attributes(rankdir),
+            node_attr=style.NODE_DEFAULTS, edge_attr=style.EDGE_DEFAULTS,
+        )
+        owner = innermost_clusters(clusters)
+        subgraphs = {c: graphviz.Digraph(f"cluster_{i}") for i, c in enumerate(clusters)}
+        for cluster, sub in subgraphs.items():
+            label = cluster.label + (f"  {cluster.name}" if cluster.name else "")
+            sub.attr(**style.cluster_attributes(label, cluster.depth))
+
+        def place(vertex) -> graphviz.Digraph:
+            cluster = owner.get(vertex)
+            return subgraphs[cluster] if cluster is not None else graph
+
+        self._ops(place)
+        self._leaves(graph, subgraphs, owner)
+        self._outputs(graph)
+        self._edges(graph)
+        # Attach clusters innermost first, so each is complete when its parent takes it.
+        for cluster in sorted(clusters, key=lambda c: -c.depth):
+            parent = subgraphs[cluster.parent] if cluster.parent is not None else graph
+            parent.subgraph(subgraphs[cluster])
+        notes = self._notes(title)
+        if notes:
+            graph.attr(label=style.html_label(notes, left=True))
+        return graph
+
+    # -- vertices -------------------------------------------------------------------------
+    def _ops(self, place) -> None:
+        view = self.view
+        for node in view.order:
+            if node not in self.selection.ops:
+                continue
+            result = view.outputs.get(node)
+            fused_node = view.expanded.get(node)
+            composed_of = fused_node.op.name if fused_node is not None else None
+            composed_of = composed_of or self._composed_of(node)
+            label, attrs, tip = labels.op(
+                node, view.sources[node], result,
+                self.name_of(result) if result is not None else None, self.options,
+                fused=node.op.name in EXPANSIONS, composed_of=composed_of,
+            )
+            place(node).node(self.ids[node], label, tooltip=tip, **attrs)
+        for ghost in view.ghosts:
+            if ghost in self.selection.ghosts:
+                label, attrs, tip = labels.ghost(ghost)
+                place(ghost).node(self.ids[ghost], label, tooltip=tip, **attrs)
+
+    def _composed_of(self, node: Node) -> str | None:
+        for root, members in self.view.expanded_members.items():
+            if node in members:
+                return self.view.expanded[root].op.name
+        return None
+
+    def _leaves(self, graph, subgraphs: dict, owner: dict) -> None:
+        consumers: dict[Tensor, list] = {}
+        for vertex, sources in self.view.sources.items():
+            for source in sources:
+                if source.kind == "leaf":
+                    consumers.setdefault(source.tensor, []).append(vertex)
+        roots = set(self.view.roots)
+        for tensor in self.view.leaves:
+            if tensor not in self.selection.leaves:
+                continue
+            label, attrs, tip = labels.leaf(tensor, self.name_of(tensor), self.options,
+                                            output=tensor in roots)
+            cluster = leaf_cluster(tensor, consumers.get(tensor, []), owner)
+            target = subgraphs[cluster] if cluster is not None else graph
+            target.node(self.ids[tensor], label, tooltip=tip, **attrs)
+
+    def _outputs(self, graph) -> None:
+        for i, tensor in enumerate(self.view.roots):
+            if tensor.grad_fn is None:
+                if tensor not in self.view.leaves:  # a root leaf not used by any op
+                    self.ids[tensor] = f"leaf{len(self.ids)}"
+                    label, attrs, tip = labels.leaf(tensor, self.name_of(tensor),
+                                                    self.options, output=True)
+                    graph.node(self.ids[tensor], label, tooltip=tip, **attrs)
+                    self.selection.leaves.add(tensor)
+                continue
+            out_id = f"out{i}"
+            label, attrs, tip = labels.output(tensor, self.name_of(tensor), self.options)
+            graph.node(out_id, label, tooltip=tip, **attrs)
+            graph.edge(self.ids[self.view.producer(tensor)], out_id,
+                       **self._path_style(root_key(tensor)))
+
+    # -- edges ----------------------------------------------------------------------------
+    def _edges(self, graph) -> None:
+        cut_targets: dict[str, None] = {}
+        for consumer, sources in self.view.sources.items():
+            if not self.selection.drawn(consumer):
+                continue
+            for source in sources:
+                if source.kind == "constant":
+                    continue
+                if source.vertex is not None and not self.selection.drawn(source.vertex):
+                    cut_targets[self.ids[consumer]] = None
+                    continue
+                self._edge(graph, source, consumer)
+        for tensor, origin in self.view.detached_roots.items():
+            if self.selection.drawn(origin) and tensor in self.ids:
+                graph.edge(self.ids[origin], self.ids[tensor], **_detached_edge())
+        if self.selection.cut:
+            note = (f"{self.selection.omitted_ops:,} more ops not drawn (max_nodes); "
+                    "pass max_nodes=None to draw all")
+            graph.node("cut", style.html_label([style.bold("⋯"), style.detail(note)]),
+                       shape="note", style="filled", fillcolor=style.NOTE[0],
+                       color=style.NOTE[1], tooltip=note)
+            for target in cut_targets:
+                graph.edge("cut", target, style="dashed", color=style.NOTE[1])
+
+    def _edge(self, graph, source: Source, consumer) -> None:
+        tail, head = self.ids[source.vertex], self.ids[consumer]
+        if source.kind == "detached":
+            graph.edge(tail, head, **_detached_edge())
+        else:
+            graph.edge(tail, head, **self._path_style((consumer, source.slot)))
+
+    def _path_style(self, key) -> dict[str, str]:
+        return self.overlay.edge_style(key) if self.overlay is not None else {}
+
+    def _notes(self, title: str | None) -> list[str]:
+        notes = [style.bold(title)] if title else []
+        if self.overlay is not None:
+            notes += self.overlay.legend()
+        if self.selection.cut:
+            notes.append(style.detail(
+                f"Cut: {self.selection.omitted_ops:,} of {len(self.view.order):,} ops not "
+                "drawn (max_nodes); pass max_nodes=None to draw everything"))
+        return notes
+
+
+def _detached_edge() -> dict[str, str]:
+    return {"label": "detached", "style": "dashed", "color": style.DETACHED,
+            "fontcolor": style.DETACHED, "penwidth": "1.6"}
+
