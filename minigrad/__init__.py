@@ -29,6 +29,7 @@ from minigrad.factories import (
 from minigrad.functions import *  # noqa: F403 - the mirrored functions are the public API
 from minigrad.functions import __all__ as _function_names
 from minigrad.random import manual_seed
+from minigrad.serialization import load, save
 from minigrad.testing import gradcheck, gradgradcheck
 
 __version__ = "0.1.0"
@@ -46,7 +47,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "Tensor", "arange", "enable_grad", "eye", "full", "get_default_dtype", "grad",
-    "gradcheck", "gradgradcheck", "is_grad_enabled", "manual_seed", "no_grad", "ones",
-    "ones_like", "rand", "randn", "set_default_dtype", "set_grad_enabled", "tensor", "zeros",
-    "zeros_like", *_function_names,
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
+    "ones_like", "rand", "randn", "save", "set_default_dtype", "set_grad_enabled", "tensor",
+    "zeros", "zeros_like", *_function_names,
 ]

@@ -1,0 +1,61 @@
+"""Neural networks: modules, layers, losses, initializers, and the functional interface.
+
+PyTorch's names and semantics, so habits carry over:
+
+    import minigrad.nn as nn
+    import minigrad.nn.functional as F
+
+    model = nn.Sequential(nn.Linear(784, 512, bias=False), nn.BatchNorm1d(512), nn.ReLU(),
+                          nn.Linear(512, 10))
+    loss = F.cross_entropy(model(x), labels)
+
+BatchNorm is where the Batch Normalization paper lives in code: `BatchNorm1d/2d` and
+`F.batch_norm` (fused or composed, with `stats="batch"` or `"detached"`), and
+`PopulationNorm`, the whole-training-set normalization of the paper's section 2.
+"""
+
+from minigrad.nn import functional, init
+from minigrad.nn.activation import GELU, Dropout, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.containers import ModuleList, Sequential
+from minigrad.nn.hooks import (
+    RemovableHandle,
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+)
+from minigrad.nn.linear import Flatten, Identity, Linear
+from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from minigrad.nn.module import IncompatibleKeys, Module
+from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from minigrad.nn.parameter import Parameter
+from minigrad.nn.population import PopulationNorm, refresh_population_norms
+
+__all__ = [
+    "GELU",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "IncompatibleKeys",
+    "LayerNorm",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "Module",
+    "ModuleList",
+    "Parameter",
+    "PopulationNorm",
+    "ReLU",
+    "RemovableHandle",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "functional",
+    "init",
+    "refresh_population_norms",
+    "register_module_forward_hook",
+    "register_module_forward_pre_hook",
+]

@@ -1,0 +1,73 @@
+"""Containers: Sequential (a chain of modules) and ModuleList (a list that registers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from minigrad.nn.module import Module
+
+
+class _IndexedModules(Module):
+    """Submodules named "0", "1", ...: indexing, slicing, len, iteration, append."""
+
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> _IndexedModules:
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}: expected a Module, got {type(module).__name__} "
+                f"at position {len(self)}"
+            )
+        self.add_module(str(len(self)), module)
+        return self
+
+    def _index(self, index: int) -> str:
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError(f"{type(self).__name__}: index {index} is out of range for "
+                             f"{size} modules")
+        return str(index % size)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)(list(self._modules.values())[index])
+        return self._modules[self._index(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}: expected a Module, got {type(module).__name__}"
+            )
+        self._modules[self._index(index)] = module
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sequential(_IndexedModules):
+    """Modules applied in order: `Sequential(Linear(2, 8), ReLU(), Linear(8, 1))(x)`.
+    Parameters are named by position: "0.weight", "2.bias"."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__(modules)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(*list(self._modules.values())[index])
+        return super().__getitem__(index)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+
+class ModuleList(_IndexedModules):
+    """A list of modules whose parameters the parent module sees (a plain list would hide
+    them). It has no forward: the parent decides how to use its items."""

@@ -1,0 +1,68 @@
+"""Forward hooks: functions called around every module call.
+
+Per module, `Module.register_forward_pre_hook(hook)` and `Module.register_forward_hook(hook)`;
+for all modules at once, `register_module_forward_pre_hook(hook)` and
+`register_module_forward_hook(hook)`. The order of one call, as in PyTorch:
+
+    global pre-hooks, the module's pre-hooks      hook(module, inputs) -> None | new inputs
+    module.forward(*inputs)
+    global hooks, the module's hooks              hook(module, inputs, output) -> None | new output
+
+`inputs` is the tuple of positional arguments. Nested calls run their hooks inside the
+outer call, so a global hook sees every module call, innermost calls finishing first. A tool
+that groups the graph's nodes by module (a renderer drawing one cluster per layer) needs no
+more than this: the pre-hook marks where a call starts, the hook receives its output.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+ForwardPreHook = Callable[[Any, tuple], Any]
+ForwardHook = Callable[[Any, tuple, Any], Any]
+
+_ids = itertools.count()
+global_forward_pre_hooks: dict[int, ForwardPreHook] = {}
+global_forward_hooks: dict[int, ForwardHook] = {}
+
+
+class RemovableHandle:
+    """Returned when a hook is registered: `remove()` unregisters it (twice is harmless).
+    Also a context manager that removes the hook on exit."""
+
+    __slots__ = ("_hooks", "id")
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks = hooks
+        self.id = next(_ids)
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.remove()
+
+
+def add_hook(hooks: dict, hook: Callable) -> RemovableHandle:
+    if not callable(hook):
+        raise TypeError(f"register hook: expected a callable, got {type(hook).__name__}")
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_pre_hook(hook: ForwardPreHook) -> RemovableHandle:
+    """Call `hook(module, inputs)` before every module's forward; a returned value replaces
+    the inputs (a tuple, or a single value meaning a 1-tuple)."""
+    return add_hook(global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: ForwardHook) -> RemovableHandle:
+    """Call `hook(module, inputs, output)` after every module's forward, nested calls
+    included; a returned value replaces the output."""
+    return add_hook(global_forward_hooks, hook)

@@ -1,0 +1,322 @@
+"""Module: the base class of layers and models, with PyTorch's interface.
+
+Assigning a `Parameter` or a `Module` to an attribute registers it; buffers (state that is
+saved but not learned, such as running statistics) are registered with `register_buffer`.
+Names are dotted paths from the root module: `"0.weight"`, `"1.running_mean"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from minigrad.nn import hooks as _hooks
+from minigrad.nn.parameter import Parameter
+from minigrad.tensor import Tensor
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `load_state_dict(strict=False)` did not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models: subclasses set attributes in `__init__` (after
+    `super().__init__()`) and define `forward`; calling the module runs `forward` with the
+    hooks around it.
+
+    >>> class Affine(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.scale = Parameter(np.ones(3))
+    ...     def forward(self, x):
+    ...         return x * self.scale
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "training", True)
+        setattr_(self, "_parameters", {})
+        setattr_(self, "_buffers", {})
+        setattr_(self, "_non_persistent_buffers", set())
+        setattr_(self, "_modules", {})
+        setattr_(self, "_forward_pre_hooks", {})
+        setattr_(self, "_forward_hooks", {})
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args, **kwargs):
+        pre_hooks = (*_hooks.global_forward_pre_hooks.values(), *self._forward_pre_hooks.values())
+        post_hooks = (*_hooks.global_forward_hooks.values(), *self._forward_hooks.values())
+        for hook in pre_hooks:
+            replaced = hook(self, args)
+            if replaced is not None:
+                args = replaced if isinstance(replaced, tuple) else (replaced,)
+        output = self.forward(*args, **kwargs)
+        for hook in post_hooks:
+            replaced = hook(self, args, output)
+            if replaced is not None:
+                output = replaced
+        return output
+
+    # --- registration ---------------------------------------------------------------
+    def _check_initialized(self, name: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() is called; call "
+                "super().__init__() first in the __init__ of "
+                f"{type(self).__name__}"
+            )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, (Parameter, Module)):
+            self._check_initialized(name)
+            self.__dict__.pop(name, None)
+            for table in (self._parameters, self._buffers, self._modules):
+                table.pop(name, None)
+            self._non_persistent_buffers.discard(name)
+            (self._parameters if isinstance(value, Parameter) else self._modules)[name] = value
+        elif "_parameters" in self.__dict__ and name in self._parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} to parameter {name!r} of "
+                    f"{type(self).__name__}: use a Parameter (or None)"
+                )
+            self._parameters[name] = None
+        elif "_buffers" in self.__dict__ and name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} to buffer {name!r} of "
+                    f"{type(self).__name__}: use a Tensor (or None)"
+                )
+            self._buffers[name] = value
+        elif "_modules" in self.__dict__ and name in self._modules and value is None:
+            self._modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: look in the registries.
+        state = self.__dict__
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table in state and name in state[table]:
+                return state[table][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        for table in (self._parameters, self._buffers, self._modules):
+            if name in table:
+                del table[name]
+                self._non_persistent_buffers.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register `param` (or a placeholder None) under `name`."""
+        self._check_name(name, "parameter", "_parameters")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: {name!r} must be a Parameter or None, got "
+                f"{type(param).__name__}"
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not learned (running statistics, counters).
+        Persistent buffers are part of `state_dict()`."""
+        self._check_name(name, "buffer", "_buffers")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}"
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register a submodule under `name` (which may be a number, as in Sequential)."""
+        self._check_name(name, "module", "_modules")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        self._modules[name] = module
+
+    def _check_name(self, name: str, kind: str, table: str) -> None:
+        self._check_initialized(name)
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(f"{kind} name must be a non-empty string without '.', got {name!r}")
+        others = [t for t in ("_parameters", "_buffers", "_modules") if t != table]
+        if name in self.__dict__ or any(name in self.__dict__[t] for t in others):
+            raise KeyError(f"cannot register {kind} {name!r}: the name is already in use")
+
+    # --- traversal ------------------------------------------------------------------
+    def named_modules(self, memo: set | None = None,
+                      prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every submodule, depth first, each once, with its dotted name."""
+        memo = set() if memo is None else memo
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if module in memo:
+                continue
+            memo.add(module)
+            yield name, module
+            children = [(f"{name}.{n}" if name else n, m)
+                        for n, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, table: str, prefix: str, recurse: bool):
+        seen = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for module_name, module in modules:
+            for name, value in getattr(module, table).items():
+                if value is None or value in seen:
+                    continue
+                seen.add(value)
+                yield (f"{module_name}.{name}" if module_name else name), value
+
+    def named_parameters(self, prefix: str = "",
+                         recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs; a parameter shared by two modules appears once."""
+        return self._named_members("_parameters", prefix, recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # --- modes and gradients --------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (dropout active, BatchNorm uses batch statistics) recursively."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode recursively: `train(False)`."""
+        return self.train(False)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's `.grad` to None (the next backward starts afresh)."""
+        for param in self.parameters():
+            param.grad = None
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
+
+    # --- state ----------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Tensor]:
+        """Parameters and persistent buffers by dotted name, as tensors sharing their data
+        (save them with `minigrad.save`; copy them to keep a snapshot)."""
+        state = {}
+        for module_name, module in self.named_modules():
+            dot = f"{module_name}." if module_name else ""
+            for name, param in module._parameters.items():
+                if param is not None:
+                    state[dot + name] = Tensor(param.data)
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    state[dot + name] = Tensor(buffer.data)
+        return state
+
+    def load_state_dict(self, state_dict: dict, strict: bool = True) -> IncompatibleKeys:
+        """Copy values (tensors, arrays or numbers) into the parameters and buffers in place,
+        so optimizers holding the parameters keep working.
+
+        Shapes must match. With `strict`, the keys must match exactly; either way, the error
+        (or the returned `IncompatibleKeys`) names the missing and unexpected keys."""
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"load_state_dict: expected a dict, got {type(state_dict).__name__}")
+        targets = {}
+        for module_name, module in self.named_modules():
+            dot = f"{module_name}." if module_name else ""
+            targets.update({dot + n: p for n, p in module._parameters.items() if p is not None})
+            targets.update({dot + n: b for n, b in module._buffers.items()
+                            if b is not None and n not in module._non_persistent_buffers})
+        missing = [key for key in targets if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in targets]
+        values, problems = {}, []
+        for key, target in targets.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if array.shape != target.shape:
+                problems.append(f"size mismatch for {key!r}: the checkpoint has shape "
+                                f"{array.shape}, the model has {target.shape}")
+            values[key] = array
+        if strict and missing:
+            problems.append(f"missing keys: {missing}")
+        if strict and unexpected:
+            problems.append(f"unexpected keys: {unexpected}")
+        if problems:
+            raise RuntimeError(
+                f"load_state_dict for {type(self).__name__}: " + "; ".join(problems)
+            )
+        for key, array in values.items():
+            np.copyto(targets[key].data, array, casting="unsafe")
+        return IncompatibleKeys(missing, unexpected)
+
+    # --- hooks ----------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook: _hooks.ForwardPreHook) -> _hooks.RemovableHandle:
+        """Call `hook(module, inputs)` before each forward of this module; a returned value
+        replaces the inputs."""
+        return _hooks.add_hook(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: _hooks.ForwardHook) -> _hooks.RemovableHandle:
+        """Call `hook(module, inputs, output)` after each forward of this module; a returned
+        value replaces the output."""
+        return _hooks.add_hook(self._forward_hooks, hook)
+
+    # --- printing -------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in `repr` (its settings)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({name}): {_indent(repr(module))}" for name, module in self._modules.items()]
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = "\n  ".join(([extra] if extra else []) + lines)
+        return f"{type(self).__name__}(\n  {body}\n)"
+
+    def __dir__(self):
+        return sorted({*super().__dir__(), *self._parameters, *self._buffers, *self._modules})
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n  ")

@@ -1,0 +1,146 @@
+"""Normalization layers: BatchNorm1d, BatchNorm2d and LayerNorm."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.nn import functional as F  # noqa: N812 - the PyTorch convention
+from minigrad.nn import init
+from minigrad.nn.batch_norm import TRAINING_STATS, check_batch_norm_input
+from minigrad.nn.module import Module
+from minigrad.nn.parameter import Parameter
+from minigrad.tensor import Tensor
+
+
+class _BatchNorm(Module):
+    """Batch Normalization over axis 1 (the channels), with PyTorch's semantics.
+
+    Training normalizes with the mini-batch statistics and updates the buffers
+    `running_mean`, `running_var` (unbiased) and `num_batches_tracked`; `momentum=None`
+    makes the running statistics a cumulative average over all batches seen. Evaluation
+    normalizes with the running statistics (with `track_running_stats=False`, with the
+    batch statistics). `weight` (gamma) and `bias` (beta) exist when `affine`.
+
+    `stats="detached"` treats the batch statistics as constants in the gradient (see
+    `minigrad.nn.functional.batch_norm`); `fused=False` builds the graph from primitives.
+    """
+
+    _layouts: tuple[int, ...] = ()
+    _layout_text = ""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, stats: str = "batch",
+                 fused: bool = True, dtype=None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if not isinstance(num_features, (int, np.integer)) or num_features <= 0:
+            raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
+        if stats not in TRAINING_STATS:
+            raise ValueError(f"{name}: stats must be one of {TRAINING_STATS}, got {stats!r}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum!r}")
+        if eps <= 0:
+            raise ValueError(f"{name}: eps must be positive, got {eps!r}")
+        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.stats, self.fused = stats, fused
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.ones(self.num_features, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(self.num_features, dtype)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(self.num_features, dtype)))
+            self.register_buffer("running_var", Tensor(np.ones(self.num_features, dtype)))
+            self.register_buffer("num_batches_tracked", Tensor(np.zeros((), np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            init.zeros_(self.running_mean)
+            init.ones_(self.running_var)
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def _check_input(self, x: Tensor) -> None:
+        if x.ndim not in self._layouts:
+            raise ValueError(
+                f"{type(self).__name__}({self.num_features}): expected {self._layout_text} "
+                f"input, got shape {x.shape}"
+            )
+        if x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{type(self).__name__}({self.num_features}): the input of shape {x.shape} "
+                f"has {x.shape[1]} channels on axis 1, expected {self.num_features}"
+            )
+        check_batch_norm_input(x, self.training, type(self).__name__)
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check_input(x)
+        momentum = self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        use_batch_stats = self.training or self.running_mean is None
+        # In training without tracking, or in evaluation, the buffers are not updated.
+        track = not self.training or self.track_running_stats
+        return F.batch_norm(
+            x,
+            self.running_mean if track else None,
+            self.running_var if track else None,
+            self.weight, self.bias, use_batch_stats, momentum, self.eps, self.stats, self.fused,
+        )
+
+    def extra_repr(self) -> str:
+        text = (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+        if self.stats != "batch":
+            text += f", stats={self.stats!r}"
+        return text if self.fused else text + ", fused=False"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch Normalization of (N, C) or (N, C, L) inputs, over N (and L) per channel C."""
+
+    _layouts = (2, 3)
+    _layout_text = "a 2-D (N, C) or 3-D (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch Normalization of (N, C, H, W) inputs, over N, H and W per channel C."""
+
+    _layouts = (4,)
+    _layout_text = "a 4-D (N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """Normalize each sample over its last axes (`normalized_shape`), with a learned
+    elementwise scale and shift of that shape: no batch statistics, same in train and eval."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype=None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
+            else tuple(normalized_shape)
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) \
+            if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) \
+            if elementwise_affine and bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")

@@ -1,0 +1,67 @@
+"""Cross-entropy from logits as one primitive: log_softmax and the pick of the target in a
+single node, with the well-known gradient softmax - target distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops.registry import register
+from minigrad.tensor import Tensor
+
+
+def target_distribution(target: np.ndarray, classes: int, smoothing: float,
+                        dtype) -> np.ndarray:
+    """q: one-hot rows of `target`, mixed with the uniform distribution by `smoothing`:
+    q = (1 - smoothing) * onehot + smoothing / C. Rows of ignored targets are left as they
+    are; their weight is zero."""
+    q = np.full((target.shape[0], classes), smoothing / classes, dtype=dtype)
+    q[np.arange(target.shape[0]), target] += 1.0 - smoothing
+    return q
+
+
+@register
+class CrossEntropyFunction(Function):
+    """Loss of logits z (N, C) against integer targets t (N,), with label smoothing eps:
+
+        p = softmax(z),   q = (1 - eps) onehot(t) + eps / C,
+        l_i = -sum_c q_ic log p_ic = -(1 - eps) log p_i,t_i - (eps / C) sum_c log p_ic.
+
+    Rows whose target equals `ignore_index` contribute nothing; `reduction` is "none" (the
+    vector l), "sum", or "mean" (divided by the number of rows not ignored).
+
+    VJP: z_bar_i = g_i * w_i * (p_i - q_i), where w_i is 0 for ignored rows and otherwise 1
+    (1/count for "mean"); the targets get no gradient.
+    """
+
+    name = "cross_entropy"
+
+    @staticmethod
+    def forward(ctx, logits, target, reduction="mean", label_smoothing=0.0, ignore_index=-100):
+        n, classes = logits.shape
+        kept = target != ignore_index
+        safe_target = np.where(kept, target, 0)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = log_p[np.arange(n), safe_target] * -(1.0 - label_smoothing)
+        if label_smoothing:
+            loss -= log_p.sum(axis=1) * (label_smoothing / classes)
+        loss *= kept
+        weight = kept.astype(logits.dtype)
+        if reduction == "mean":
+            with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch
+                weight /= kept.sum(dtype=logits.dtype)
+        ctx.save_for_backward(safe_target, weight)
+        if reduction == "none":
+            return loss
+        return np.asarray(np.dot(loss, weight) if reduction == "mean" else loss.sum())
+
+    @staticmethod
+    def backward(ctx, g):
+        logits = ctx.inputs[0]
+        safe_target, weight = ctx.saved
+        p = logits.softmax(axis=-1)
+        q = target_distribution(safe_target, logits.shape[1], ctx.params["label_smoothing"],
+                                logits.dtype)
+        row_scale = g.reshape(-1, 1) * Tensor._from_array(weight.reshape(-1, 1))
+        return (p - Tensor._from_array(q)) * row_scale, None
