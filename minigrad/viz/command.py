@@ -39,7 +39,7 @@ def run_graph(args: argparse.Namespace) -> int:
         format_for(args.output)
         figure = examples.build(args.name)
     except (KeyError, ValueError) as error:
-        print(f"graph: {error.args[0]}", file=sys.stderr)
+        print(f"graph: {_without_prefix(error.args[0])}", file=sys.stderr)
         return 2
     options = dict(figure.options, show_values=args.values, rankdir=args.rankdir)
     try:
@@ -49,3 +49,8 @@ def run_graph(args: argparse.Namespace) -> int:
         return 1
     print(f"wrote {path}")
     return 0
+
+
+def _without_prefix(message: str) -> str:
+    """`render: cannot tell...` reads as `graph: cannot tell...` on the command line."""
+    return message.split(": ", 1)[1] if message.startswith("render: ") else message

@@ -43,8 +43,8 @@ def format_for(path: str | os.PathLike, format: str | None = None) -> str:  # no
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
         raise ValueError(
-            f"render: cannot tell the format of {os.fspath(path)!r} from its extension; use "
-            f"one of {', '.join(sorted(_SUFFIXES))} or pass format="
+            f"render: cannot tell the format of {os.fspath(path)!r} from its extension; "
+            f"expected one of {', '.join(sorted(_SUFFIXES))}"
         )
     return _SUFFIXES[suffix]
 

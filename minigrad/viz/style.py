@@ -231,5 +231,7 @@ def _is_simple(value) -> bool:
 
 
 def tooltip(lines: Iterable[str]) -> str:
-    """Tooltip text; Graphviz reads backslash sequences in it, so backslashes are doubled."""
-    return "\n".join(lines).replace("\\", "\\\\")
+    """Tooltip text. Line breaks are written as Graphviz's `\\n` escape, so each vertex stays
+    on one line of the DOT source; backslashes in the text are doubled to stay literal."""
+    text = "\n".join(lines).replace("\\", "\\\\")
+    return text.replace("\n", "\\n")
