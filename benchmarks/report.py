@@ -67,7 +67,8 @@ def _blas_summary(env: dict) -> str:
     return "; ".join(parts) or "no thread pools found"
 
 
-def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: bool) -> str:
+def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: bool,
+           loads: list[float], revision: str) -> str:
     """What ran, where, and with how many threads."""
     some_env = next(iter(envs.values()), {})
     versions = [f"Python {platform.python_version()}", f"NumPy {some_env.get('numpy', '?')}"]
@@ -78,9 +79,15 @@ def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: boo
         "process, one after the other",
         f"command : {command}",
         f"rounds  : {rounds}",
+        f"minigrad: {revision}",
         f"machine : {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
         f"{_cpu_name()}; {', '.join(versions)}",
     ]
+    if loads:
+        busy = max(loads) > (os.cpu_count() or 1)
+        lines.append(f"load    : 1-min load average {min(loads):.1f}..{max(loads):.1f} while the "
+                     "workers ran" + ("; OTHER WORK WAS RUNNING: figures are unreliable, "
+                                      "BLAS threads were contended" if busy else ""))
     env_values = " ".join(f"{name}={os.environ.get(name, '<unset>')}" for name in OPENBLAS_ENV_VARS)
     action = "unset in the workers" if unset_openblas else "passed to the workers unchanged"
     lines.append(f"env     : {env_values} ({action})")
@@ -146,6 +153,7 @@ def tracemalloc_block(sections: list[tuple[str, list[Metric], dict]],
                       libraries: list[str]) -> str:
     """Python-side peak allocation during one repetition (NumPy reports its buffers to
     tracemalloc; PyTorch does not, so its column stays empty)."""
+    libraries = [lib for lib in libraries if lib in ("minigrad", "numpy")]
     rows = []
     for name, _, result in sections:
         cells = [name]
@@ -156,5 +164,5 @@ def tracemalloc_block(sections: list[tuple[str, list[Metric], dict]],
             rows.append(cells)
     if not rows:
         return ""
-    return ("tracemalloc peak during one repetition, MiB (NumPy buffers included; "
-            "torch's are invisible to it)\n" + _grid(["workload", *libraries], rows, 1))
+    return ("tracemalloc peak during one repetition, MiB (Python objects and NumPy buffers)\n"
+            + _grid(["workload", *libraries], rows, 1))

@@ -97,7 +97,8 @@ def aggregate(rounds: list[dict]) -> dict:
     out = {"metrics": {k: measure.median([r["metrics"][k] for r in good]) for k in keys},
            "round_medians": {k: [r["metrics"][k] for r in good] for k in keys},
            "peak_rss_mib": measure.median([r["peak_rss_mib"] for r in good]),
-           "env": good[0]["env"], "rounds": len(good)}
+           "env": good[0]["env"], "rounds": len(good),
+           "load": [r["load"] for r in good]}
     peaks = [r["tracemalloc_peak_mib"] for r in good if "tracemalloc_peak_mib" in r]
     if peaks:
         out["tracemalloc_peak_mib"] = measure.median(peaks)
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     notes = []
     libraries = []
-    for library in args.libraries:
+    for library in (lib for lib in report.LIBRARY_ORDER if lib in args.libraries):
         if library in OPTIONAL_LIBRARIES and importlib.util.find_spec(library) is None:
             notes.append(f"{library} is not installed, its column is skipped "
                          f"({OPTIONAL_LIBRARIES[library]} to add it)")
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
              if any(lib in result for _, _, result in sections)]
     command = "python benchmarks/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     text = "\n\n".join(filter(None, [
-        report.header(command.strip(), _rounds_text(args), envs, args.unset_openblas_env),
+        report.header(command.strip(), _rounds_text(args), envs, args.unset_openblas_env,
+                      _loads(raw), _revision()),
         report.table(sections, shown),
         report.tracemalloc_block(sections, shown),
         report.checks_block(checks),
@@ -160,6 +162,25 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(payload, indent=1))
     print(text)
     return 0
+
+
+def _revision() -> str:
+    """The commit measured, and whether minigrad/ had uncommitted changes."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "not a git checkout"
+    dirty = git("status", "--porcelain", "--", "minigrad")
+    return commit + (" + uncommitted changes in minigrad/" if dirty else "")
+
+
+def _loads(raw: dict) -> list[float]:
+    """The 1-minute load averages the workers saw when they started and ended."""
+    return [value for workload in raw.values() for result in workload["results"].values()
+            for pair in result.get("load", []) for value in pair]
 
 
 def _rounds_text(args: argparse.Namespace) -> str:

@@ -12,6 +12,7 @@ import argparse
 import gc
 import importlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -20,11 +21,15 @@ import tracemalloc
 from benchmarks import measure, workloads
 
 MARKER = "BENCH-RESULT "
+# tracemalloc sees NumPy's buffers but not PyTorch's; micrograd under it takes seconds.
+TRACEMALLOC_LIBRARIES = ("minigrad", "numpy")
 
 
 def run_workload(library: str, workload_name: str, quick: bool, reps: int | None) -> dict:
     workload = workloads.load(workload_name)
     settings = workload.settings(quick)
+    settings["reps"] = settings.get("reps_for", {}).get(library, settings["reps"])
+    settings["warmup"] = settings.get("warmup_for", {}).get(library, settings["warmup"])
     if reps is not None:
         settings["reps"] = reps
     result: dict = {"library": library, "workload": workload_name,
@@ -35,6 +40,7 @@ def run_workload(library: str, workload_name: str, quick: bool, reps: int | None
         return result
 
     importlib.import_module(library)  # its import is not the workload's memory
+    load_at_start = os.getloadavg()[0]
     gc.collect()
     result["peak_is_since_start"] = not measure.reset_peak_rss()
     baseline = measure.current_rss_mib() or 0.0
@@ -48,12 +54,13 @@ def run_workload(library: str, workload_name: str, quick: bool, reps: int | None
     result["samples"] = samples
     result["metrics"] = {key: measure.median([s[key] for s in samples]) for key in samples[0]}
 
-    if workload.tracemalloc_pass:
+    if workload.tracemalloc_pass and library in TRACEMALLOC_LIBRARIES:
         gc.collect()
         tracemalloc.start()
         run()
         result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / measure.MIB
         tracemalloc.stop()
+    result["load"] = [load_at_start, os.getloadavg()[0]]
     result["env"] = measure.thread_report(library)
     return result
 

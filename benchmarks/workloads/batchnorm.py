@@ -1,0 +1,110 @@
+"""batchnorm: BatchNorm1d forward + backward on a float32 (1024, 512) batch, training mode.
+
+The input requires grad (as inside a network), the upstream gradient is a fixed random
+array, and the gradients are reset to None before each repetition, so every repetition
+does the same work: normalize, update the running statistics, and compute dx, dgamma,
+dbeta. minigrad runs both its fused node and the composed graph of primitives
+(mean -> sub -> var -> add -> sqrt -> div -> mul -> add).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
+from benchmarks.workloads.numpy_nn import BatchNorm
+
+
+def _settings(quick: bool) -> dict:
+    return {"shape": (64, 16) if quick else (1024, 512), "reps": 3 if quick else 50,
+            "warmup": 1 if quick else 5}
+
+
+def _metrics(settings: dict) -> list[Metric]:
+    n, c = settings["shape"]
+    return [Metric("fwd_bwd", f"({n}, {c}) fwd+bwd, fused", "ms"),
+            Metric("forward", "  forward, fused", "ms"),
+            Metric("backward", "  backward, fused", "ms"),
+            Metric("composed_fwd_bwd", "  fwd+bwd, composed", "ms", compare_to="fwd_bwd")]
+
+
+def _data(settings: dict) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(settings["shape"], dtype=np.float32) * 3 + 1
+    upstream = rng.standard_normal(settings["shape"], dtype=np.float32)
+    return x, upstream
+
+
+def _phases(forward, backward, prefix: str = "") -> dict[str, float]:
+    t0 = time.perf_counter()
+    out = forward()
+    t1 = time.perf_counter()
+    backward(out)
+    t2 = time.perf_counter()
+    if prefix:
+        return {f"{prefix}fwd_bwd": (t2 - t0) * 1e3}
+    return {"fwd_bwd": (t2 - t0) * 1e3, "forward": (t1 - t0) * 1e3,
+            "backward": (t2 - t1) * 1e3}
+
+
+def _build_minigrad(settings: dict):
+    import minigrad as mg
+    from minigrad import nn
+
+    x_data, upstream = _data(settings)
+    x, g = mg.Tensor(x_data, requires_grad=True), mg.Tensor(upstream)
+    channels = settings["shape"][1]
+    fused, composed = nn.BatchNorm1d(channels), nn.BatchNorm1d(channels, fused=False)
+
+    def run_with(bn, prefix=""):
+        def forward():
+            x.grad = bn.weight.grad = bn.bias.grad = None
+            return bn(x)
+        return _phases(forward, lambda out: out.backward(g), prefix)
+
+    return lambda: {**run_with(fused), **run_with(composed, "composed_")}
+
+
+def _build_torch(settings: dict):
+    import torch
+
+    x_data, upstream = _data(settings)
+    x = torch.from_numpy(x_data).requires_grad_()
+    g = torch.from_numpy(upstream)
+    bn = torch.nn.BatchNorm1d(settings["shape"][1])
+
+    def forward():
+        x.grad = bn.weight.grad = bn.bias.grad = None
+        return bn(x)
+
+    return lambda: _phases(forward, lambda out: out.backward(g))
+
+
+def _build_numpy(settings: dict):
+    x, upstream = _data(settings)
+    bn = BatchNorm(settings["shape"][1])
+    grads: list = []
+
+    def backward(out):
+        y, cache = out
+        grads[:] = bn.backward(upstream, cache)
+
+    return lambda: _phases(lambda: bn.forward(x), backward)
+
+
+def _checks(medians: Medians, settings: dict) -> list[Check]:
+    return [ratio_check(medians, "batchnorm: fused fwd+bwd", "fwd_bwd", "torch", 2.0),
+            ratio_check(medians, "batchnorm: composed fwd+bwd", "composed_fwd_bwd", "torch",
+                        2.0, reference_key="fwd_bwd")]
+
+
+WORKLOAD = Workload(
+    name="batchnorm",
+    title="BatchNorm1d forward + backward",
+    settings=_settings,
+    metrics=_metrics,
+    builders={"minigrad": _build_minigrad, "numpy": _build_numpy, "torch": _build_torch},
+    checks=_checks,
+)

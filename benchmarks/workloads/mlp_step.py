@@ -1,0 +1,161 @@
+"""mlp_step: one full training step of a BatchNorm MLP, float32, batch 256.
+
+    Linear(784, 512, bias=False) -> BatchNorm1d -> ReLU
+    -> Linear(512, 512, bias=False) -> BatchNorm1d -> ReLU -> Linear(512, 10)
+    cross-entropy, Adam (lr 1e-3)
+
+One step is zero_grad, forward, backward, optimizer step; the phases are timed too
+(forward includes zero_grad). The `memory` workload reuses `make_step`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
+from benchmarks.workloads.numpy_nn import Adam, BatchNorm, cross_entropy, init_linear
+
+FULL = {"batch": 256, "inputs": 784, "hidden": 512, "classes": 10}
+QUICK = {"batch": 32, "inputs": 64, "hidden": 32, "classes": 10}
+PHASES = ("forward", "backward", "optimizer")
+
+
+def batch(sizes: dict) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((sizes["batch"], sizes["inputs"]), dtype=np.float32)
+    labels = rng.integers(0, sizes["classes"], sizes["batch"])
+    return x, labels
+
+
+def _timed_step(zero_and_forward, backward, update):
+    """Run one step, returning its phases' durations and the total."""
+    def step() -> dict[str, float]:
+        t0 = time.perf_counter()
+        loss = zero_and_forward()
+        t1 = time.perf_counter()
+        backward(loss)
+        t2 = time.perf_counter()
+        update()
+        t3 = time.perf_counter()
+        return {"step": (t3 - t0) * 1e3, "forward": (t1 - t0) * 1e3,
+                "backward": (t2 - t1) * 1e3, "optimizer": (t3 - t2) * 1e3}
+    return step
+
+
+def make_step_minigrad(sizes: dict):
+    import minigrad as mg
+    from minigrad import nn, optim
+    from minigrad.nn import functional as F  # noqa: N812 - PyTorch's spelling
+
+    mg.manual_seed(0)
+    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
+    model = nn.Sequential(nn.Linear(d, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, c))
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    x_data, labels = batch(sizes)
+    x = mg.Tensor(x_data)
+
+    def zero_and_forward():
+        opt.zero_grad()
+        return F.cross_entropy(model(x), labels)
+
+    return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
+
+
+def make_step_torch(sizes: dict):
+    import torch
+    from torch import nn
+    from torch.nn import functional as F  # noqa: N812 - PyTorch's spelling
+
+    torch.manual_seed(0)
+    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
+    model = nn.Sequential(nn.Linear(d, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, c))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x_data, labels = batch(sizes)
+    x, target = torch.from_numpy(x_data), torch.from_numpy(labels)
+
+    def zero_and_forward():
+        opt.zero_grad()
+        return F.cross_entropy(model(x), target)
+
+    return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
+
+
+def make_step_numpy(sizes: dict):
+    """The same step by hand: forward keeping what backward needs, backward, Adam."""
+    rng = np.random.default_rng(0)
+    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
+    w1, _ = init_linear(rng, d, h, bias=False)
+    w2, _ = init_linear(rng, h, h, bias=False)
+    w3, b3 = init_linear(rng, h, c, bias=True)
+    bn1, bn2 = BatchNorm(h), BatchNorm(h)
+    params = [w1, bn1.gamma, bn1.beta, w2, bn2.gamma, bn2.beta, w3, b3]
+    adam = Adam(params)
+    x, labels = batch(sizes)
+    state: dict = {}
+
+    def forward():
+        z1, cache1 = bn1.forward(x @ w1.T)
+        a1 = np.maximum(z1, 0.0, out=z1)  # ReLU in place: z1 is not needed again
+        z2, cache2 = bn2.forward(a1 @ w2.T)
+        a2 = np.maximum(z2, 0.0, out=z2)
+        logits = a2 @ w3.T
+        logits += b3
+        loss, d_logits = cross_entropy(logits, labels)
+        state.update(cache1=cache1, cache2=cache2, a1=a1, a2=a2, d_logits=d_logits)
+        return loss
+
+    def backward(_loss):
+        s = state
+        d_logits, a2, a1 = s["d_logits"], s["a2"], s["a1"]
+        g_w3, g_b3 = d_logits.T @ a2, d_logits.sum(axis=0)
+        d_a2 = d_logits @ w3
+        d_a2 *= a2 > 0  # ReLU: the output is positive exactly where the input was
+        d_h2, g_gamma2, g_beta2 = bn2.backward(d_a2, s["cache2"])
+        g_w2 = d_h2.T @ a1
+        d_a1 = d_h2 @ w2
+        d_a1 *= a1 > 0
+        d_h1, g_gamma1, g_beta1 = bn1.backward(d_a1, s["cache1"])
+        g_w1 = d_h1.T @ x  # the input needs no gradient
+        s["grads"] = [g_w1, g_gamma1, g_beta1, g_w2, g_gamma2, g_beta2, g_w3, g_b3]
+
+    return _timed_step(forward, backward, lambda: adam.step(state.pop("grads")))
+
+
+BUILDERS = {"minigrad": make_step_minigrad, "numpy": make_step_numpy, "torch": make_step_torch}
+
+
+def _settings(quick: bool) -> dict:
+    return {"sizes": QUICK if quick else FULL, "reps": 3 if quick else 40,
+            "warmup": 1 if quick else 5}
+
+
+def _metrics(settings: dict) -> list[Metric]:
+    s = settings["sizes"]
+    return [Metric("step", f"one step, batch {s['batch']} (total)", "ms"),
+            *(Metric(phase, f"  {phase}", "ms") for phase in PHASES)]
+
+
+def _checks(medians: Medians, settings: dict) -> list[Check]:
+    checks = [ratio_check(medians, "mlp_step: one step", "step", "torch", 1.5)]
+    mine, numpy_time = medians.get("minigrad", {}).get("step"), medians.get("numpy", {}).get("step")
+    if mine is not None and numpy_time:
+        checks.append(Check("mlp_step: vs handwritten NumPy", "minigrad < numpy",
+                            f"{mine / numpy_time:.2f}x", mine < numpy_time))
+    return checks
+
+
+WORKLOAD = Workload(
+    name="mlp_step",
+    title="BatchNorm MLP training step",
+    settings=_settings,
+    metrics=_metrics,
+    builders={lib: (lambda settings, make=make: make(settings["sizes"]))
+              for lib, make in BUILDERS.items()},
+    checks=_checks,
+)
