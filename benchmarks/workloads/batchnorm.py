@@ -88,8 +88,7 @@ def _build_numpy(settings: dict):
     grads: list = []
 
     def backward(out):
-        y, cache = out
-        grads[:] = bn.backward(upstream, cache)
+        grads[:] = bn.backward(upstream, out[1])  # out is (y, what backward needs)
 
     return lambda: _phases(lambda: bn.forward(x), backward)
 

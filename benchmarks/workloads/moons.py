@@ -8,6 +8,7 @@ scalar `Value` per number); its steps take most of a second, so it runs only a f
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -98,7 +99,7 @@ def _build_numpy(settings: dict):
     x, y_flat = make_moons()
     y = y_flat.reshape(-1, 1)
     weights = []
-    for fan_in, fan_out in zip(LAYERS, LAYERS[1:]):
+    for fan_in, fan_out in itertools.pairwise(LAYERS):
         bound = 1.0 / np.sqrt(fan_in)
         weights += [rng.uniform(-bound, bound, (fan_in, fan_out)).astype(np.float32),
                     rng.uniform(-bound, bound, fan_out).astype(np.float32)]
