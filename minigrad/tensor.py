@@ -57,7 +57,9 @@ class Tensor:
 
     @classmethod
     def _from_array(cls, data: np.ndarray) -> Tensor:
-        """Wrap an array the framework computed (no checks, no copy)."""
+        """Wrap an array the framework computed (no copy; NumPy scalars become 0-d arrays)."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
         t = cls.__new__(cls)
         t.data, t.grad, t._requires_grad, t.grad_fn = data, None, False, None
         t._hooks = t._detach_link = t.name = None

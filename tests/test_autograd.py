@@ -543,26 +543,20 @@ def test_leaves_have_no_node() -> None:
     assert mg.ones(1).is_leaf
 
 
-# --- known engine defects (strict xfail: a fix turns these into failures to update) ------------
+# --- regressions: 0-d results, private .grad arrays, set_grad_enabled as a call -------------
 
-@pytest.mark.xfail(strict=True, reason="backward sums three gradients of a 0-d tensor into a "
-                   "NumPy scalar and then cannot add in place (engine._GradientSums.add)")
 def test_zero_d_tensor_used_three_times() -> None:
     x = leaf(2.0)
     (x + x + x).backward()
     assert x.grad.item() == 3.0
 
 
-@pytest.mark.xfail(strict=True, reason="0-d results are NumPy scalars, not 0-d arrays "
-                   "(Function.apply does not wrap the forward's result)")
 def test_zero_d_results_hold_arrays() -> None:
     x = leaf(2.0)
     assert isinstance((x * x).data, np.ndarray)
     assert isinstance(leaf([1.0, 2.0]).sum().data, np.ndarray)
 
 
-@pytest.mark.xfail(strict=True, reason="a leaf's .grad may alias another leaf's .grad, the "
-                   "caller's gradient= tensor, or be a read-only broadcast view")
 def test_leaf_gradients_are_private_writable_arrays() -> None:
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (a + b).sum().backward()
@@ -575,8 +569,6 @@ def test_leaf_gradients_are_private_writable_arrays() -> None:
     assert not np.shares_memory(c.grad.data, seed.data)
 
 
-@pytest.mark.xfail(strict=True, reason="set_grad_enabled(False) only acts inside `with`; "
-                   "PyTorch's also acts when called as a plain function")
 def test_set_grad_enabled_called_as_a_function() -> None:
     try:
         mg.set_grad_enabled(False)

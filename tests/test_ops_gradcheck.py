@@ -129,10 +129,7 @@ class Case:
 
 
 SMALL = {"min_side": 1, "max_side": 3}
-# 0-d tensors belong here (min_dims=0), but backward cannot yet sum three or more gradients
-# of a 0-d tensor: test_autograd.py::test_zero_d_tensor_used_three_times (xfail) tracks it.
-# When that test passes, set MIN_DIMS = 0.
-MIN_DIMS = 1
+MIN_DIMS = 0  # 0-d tensors included
 any_shape = array_shapes(min_dims=MIN_DIMS, max_dims=3, **SMALL)
 two_broadcasting = mutually_broadcastable_shapes(num_shapes=2, min_dims=MIN_DIMS, max_dims=3,
                                                  **SMALL)

@@ -189,7 +189,7 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
     return captured
 
 
-def _root_gradient(output: Tensor, gradient, caller: str) -> Tensor:
+def _root_gradient(output: Tensor, gradient, caller: str, create_graph: bool) -> Tensor:
     if not output.requires_grad:
         raise RuntimeError(
             f"{caller}: the tensor of shape {output.shape} does not require grad and has no "
@@ -209,7 +209,10 @@ def _root_gradient(output: Tensor, gradient, caller: str) -> Tensor:
             f"{caller}: gradient has shape {gradient.shape} but the output has shape "
             f"{output.shape}"
         )
-    return gradient if gradient.dtype == output.dtype else gradient.detach().astype(output.dtype)
+    if create_graph and gradient.requires_grad:
+        return gradient.astype(output.dtype)  # kept in the graph: grads depend on it
+    # A copy, so that no leaf's .grad ever shares memory with the caller's array.
+    return Tensor._from_array(np.array(gradient.data, dtype=output.dtype))
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
@@ -220,7 +223,7 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
     The graph's saved values are freed afterwards unless `retain_graph` is true;
     `create_graph` records the backward pass so the gradients can be differentiated.
     """
-    root_grad = _root_gradient(tensor, gradient, "backward")
+    root_grad = _root_gradient(tensor, gradient, "backward", create_graph)
     _propagate([(tensor, root_grad)], retain_graph=retain_graph or create_graph,
                create_graph=create_graph, accumulate=True)
 
@@ -245,7 +248,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
-    roots = [(out, _root_gradient(out, g, "grad")) for out, g in zip(outputs, grad_outputs)]
+    roots = [(out, _root_gradient(out, g, "grad", create_graph))
+             for out, g in zip(outputs, grad_outputs)]
     keys = [t if t.grad_fn is None else t.grad_fn for t in inputs]
     retain = create_graph if retain_graph is None else retain_graph
     captured = _propagate(roots, retain_graph=retain, create_graph=create_graph,

@@ -141,6 +141,8 @@ class Function:
         """Run the primitive on tensors, recording a node when a gradient may be needed."""
         ctx = Node(cls, inputs, params)
         out = cls.forward(ctx, *[t.data for t in inputs], **params)
+        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            out = np.asarray(out)
         if _anomaly.enabled:
             _anomaly.check_forward(cls, inputs, out, ctx)
         if _mode.enabled:

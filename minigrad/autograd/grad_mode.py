@@ -18,8 +18,8 @@ def is_grad_enabled() -> bool:
     return _mode.enabled
 
 
-class set_grad_enabled:
-    """Context manager and decorator that sets grad mode, restoring it on exit."""
+class _GradModeContext:
+    """Sets grad mode inside a `with` block or a decorated function, restoring it after."""
 
     def __init__(self, enabled: bool) -> None:
         self._enabled = bool(enabled)
@@ -38,21 +38,39 @@ class set_grad_enabled:
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             # A fresh manager per call keeps decorated functions re-entrant and thread-safe.
-            with set_grad_enabled(enabled):
+            with _GradModeContext(enabled):
                 return function(*args, **kwargs)
 
         return wrapper
 
 
-class no_grad(set_grad_enabled):
+class no_grad(_GradModeContext):
     """Operations inside record nothing: `with no_grad(): ...` or `@no_grad()`."""
 
     def __init__(self) -> None:
         super().__init__(False)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradModeContext):
     """Turn recording back on inside a `no_grad` block."""
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class set_grad_enabled(_GradModeContext):
+    """Set grad mode: at once when called (`set_grad_enabled(False)`), or for a `with`
+    block or a decorated function, restoring the previous mode afterwards (as PyTorch)."""
+
+    def __init__(self, enabled: bool) -> None:
+        super().__init__(enabled)
+        self._before = _mode.enabled
+        _mode.enabled = self._enabled
+
+    def __enter__(self) -> None:
+        self._previous.append(self._before)
+        _mode.enabled = self._enabled
+
+    def __call__(self, function):
+        _mode.enabled = self._before  # as a decorator it acts only while the function runs
+        return super().__call__(function)
