@@ -1,18 +1,18 @@
 """The primitives, one module per family, and the registry that lists them all.
 
-`elementwise` (arithmetic, math, activations, selections), `reduce` (sum, mean, var, max,
+`elementwise` (arithmetic, math, selections, casts), `activation` (relu, tanh, sigmoid,
+softplus, gelu, erf), `reduce` (sum, mean, var, max,
 min, logsumexp, softmax), `shape` (reshape, transpose, broadcasting, indexing,
 concatenation), `linalg` (matmul). Neural-network primitives live with `minigrad.nn`.
 """
 
+from minigrad.ops.activation import GELU, Erf, ReLU, Sigmoid, Softplus, Tanh
 from minigrad.ops.elementwise import (
-    GELU,
     Abs,
     Add,
     Cast,
     Clip,
     Div,
-    Erf,
     Exp,
     Log,
     Maximum,
@@ -20,12 +20,8 @@ from minigrad.ops.elementwise import (
     Mul,
     Neg,
     Pow,
-    ReLU,
-    Sigmoid,
-    Softplus,
     Sqrt,
     Sub,
-    Tanh,
     Where,
 )
 from minigrad.ops.linalg import MatMul, check_matmul_shapes

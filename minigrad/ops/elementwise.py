@@ -1,4 +1,4 @@
-"""Elementwise primitives: arithmetic, unary math, activations, selections.
+"""Elementwise primitives: arithmetic, unary math, selections, casts.
 
 Each class keeps its forward (NumPy) beside its VJP (Tensor ops, so it is differentiable
 again). Inputs broadcast as in NumPy; a VJP returns gradients of the broadcast shape and
@@ -7,25 +7,11 @@ the engine sums them back to each input's shape. `g` is the gradient of the outp
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from minigrad.autograd.function import Function
 from minigrad.ops.registry import register
 from minigrad.tensor import Tensor
-
-_INV_SQRT2 = 1.0 / math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-try:  # SciPy's erf is fast; without SciPy, math.erf per element is exact but slower
-    from scipy.special import erf as _erf
-except ImportError:  # pragma: no cover - exercised only where SciPy is absent
-    _erf_scalar = np.frompyfunc(math.erf, 1, 1)
-
-    def _erf(x: np.ndarray) -> np.ndarray:
-        return _erf_scalar(x).astype(x.dtype)
 
 
 def _constant(array: np.ndarray) -> Tensor:
@@ -215,109 +201,6 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         return g * _constant(np.sign(ctx.inputs[0].data))
-
-
-@register
-class Erf(Function):
-    """z = erf(a).   VJP: a_bar = g * 2/sqrt(pi) * exp(-a^2)."""
-
-    name = "erf"
-
-    @staticmethod
-    def forward(ctx, a):
-        return _erf(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a = ctx.inputs[0]
-        return g * (-(a * a)).exp() * _TWO_OVER_SQRT_PI
-
-
-# --- activations -------------------------------------------------------------------
-
-@register
-class ReLU(Function):
-    """z = max(a, 0).   VJP: a_bar = g * [a > 0]."""
-
-    name = "relu"
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.maximum(a, 0, dtype=a.dtype)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * _constant(ctx.inputs[0].data > 0)
-
-
-@register
-class Tanh(Function):
-    """z = tanh(a).   VJP: a_bar = g * (1 - z^2)."""
-
-    name = "tanh"
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.tanh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        z = ctx.output
-        return g * (1 - z * z)
-
-
-@register
-class Sigmoid(Function):
-    """z = 1 / (1 + exp(-a)), computed without overflow.   VJP: a_bar = g * z * (1 - z)."""
-
-    name = "sigmoid"
-
-    @staticmethod
-    def forward(ctx, a):
-        # exp of a non-positive number never overflows: use exp(-|a|) on both branches.
-        e = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        z = ctx.output
-        return g * z * (1 - z)
-
-
-@register
-class Softplus(Function):
-    """z = log(1 + exp(a)), computed without overflow.   VJP: a_bar = g * sigmoid(a)."""
-
-    name = "softplus"
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.logaddexp(a, 0).astype(a.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * ctx.inputs[0].sigmoid()
-
-
-@register
-class GELU(Function):
-    """z = a * Phi(a), Phi the standard normal CDF (the exact GELU).
-
-    VJP: a_bar = g * (Phi(a) + a * phi(a)), phi(a) = exp(-a^2 / 2) / sqrt(2 pi).
-    """
-
-    name = "gelu"
-
-    @staticmethod
-    def forward(ctx, a):
-        return (a * 0.5 * (1 + _erf(a * _INV_SQRT2))).astype(a.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        a = ctx.inputs[0]
-        cdf = ((a * _INV_SQRT2).erf() + 1) * 0.5
-        pdf = (a * a * -0.5).exp() * _INV_SQRT_2PI
-        return g * (cdf + a * pdf)
 
 
 # --- selections --------------------------------------------------------------------
