@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, reject, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
@@ -442,36 +442,22 @@ def programs(draw, max_steps: int = 8, max_leaves: int = 3, first: str | None = 
 
 # --- properties --------------------------------------------------------------------------
 
-def _skipping_known_engine_bug(check: Callable[[], object]) -> None:
-    """Run `check`, rejecting the example if it hits the known 0-d accumulation bug.
-
-    A gradient of shape () summed from three or more contributions crashes backward
-    (`test_invariants.py::test_zero_d_leaf_used_three_times_accumulates`, a strict xfail
-    until the engine is fixed; remove this wrapper then)."""
-    try:
-        check()
-    except TypeError as error:
-        if "return arrays must be of ArrayType" not in str(error):
-            raise
-        reject()
-
-
 @budget(10.0)
 @given(programs(max_steps=12))
 def test_first_order_gradients_match_central_differences(program):
-    _skipping_known_engine_bug(lambda: mg.gradcheck(program.run, program.inputs()))
+    assert mg.gradcheck(program.run, program.inputs())
 
 
 @budget(3.0)
 @given(programs(max_steps=5, max_leaves=2))
 def test_second_order_gradients_match_central_differences(program):
-    _skipping_known_engine_bug(lambda: mg.gradgradcheck(program.run, program.inputs()))
+    assert mg.gradgradcheck(program.run, program.inputs())
 
 
 @budget(3.0)
 @given(programs(max_steps=12))
 def test_float32_stays_float32_and_agrees_with_float64(program):
-    _skipping_known_engine_bug(lambda: _check_float32(program))
+    _check_float32(program)
 
 
 def _assert_float32_graph(root: Tensor | None) -> None:
@@ -514,8 +500,8 @@ def test_each_op_inside_random_programs(name, data):
     gradients in float64, dtypes in float32."""
     program = data.draw(programs(max_steps=3, first=name), label="program")
     assert any(step.op == name for step in program.steps)
-    _skipping_known_engine_bug(lambda: mg.gradcheck(program.run, program.inputs()))
-    _skipping_known_engine_bug(lambda: _check_float32(program))
+    assert mg.gradcheck(program.run, program.inputs())
+    _check_float32(program)
 
 
 # --- matmul: every rank combination ------------------------------------------------------
