@@ -8,8 +8,10 @@ primitives, so a drawing of the graph shows each step:
 
     mean -> sub -> var -> add (eps) -> sqrt -> div -> mul (gamma) -> add (beta)
 
-With `stats="detached"`, the composed graph detaches the mean and the variance: the
-drawing shows the cut edges through which no gradient flows.
+With `stats="detached"`, the composed graph detaches the mean and the standard deviation
+sqrt(var + eps) where they enter `sub` and `div`: a drawing shows the two cut edges through
+which no gradient flows. (Detaching the variance itself would leave nothing to draw: the
+`add` and `sqrt` applied to a constant are not recorded.)
 """
 
 from __future__ import annotations
@@ -103,9 +105,10 @@ def _composed(x: Tensor, running: RunningStats | None, weight: Tensor | None,
         var = x.var(ch.axes, keepdims=True)
         if running is not None:
             running.update(mean.data.reshape(ch.c), var.data.reshape(ch.c), ch.count)
-        if mode == "detached":
-            mean, var = mean.detach(), var.detach()
-    y = (x - mean) / (var + eps).sqrt()
+    std = (var + eps).sqrt()
+    if mode == "detached":
+        mean, std = mean.detach(), std.detach()
+    y = (x - mean) / std
     if weight is not None:
         y = y * (weight if x.ndim == 2 else weight.reshape(shape))
     if bias is not None:
