@@ -70,7 +70,7 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, *, show_values: bool = F
     overlay = PathOverlay.build(roots, wrt, max_paths, names) if wrt is not None else None
     builder = _Builder(view, selection, names, labels.Options(show_values, show_grads,
                                                                show_shapes), overlay)
-    found = find_clusters(view, selection.members(), module_names(params)) if clusters else []
+    found = find_clusters(view, selection.members(), module_names(params), modules=clusters)
     return builder.build(rankdir, found, title)
 
 
@@ -133,7 +133,7 @@ class _Builder:
         subgraphs = {c: graphviz.Digraph(f"cluster_{i}") for i, c in enumerate(clusters)}
         for cluster, sub in subgraphs.items():
             label = cluster.label + (f"  {cluster.name}" if cluster.name else "")
-            sub.attr(**style.cluster_attributes(label, cluster.depth))
+            sub.attr(**style.cluster_attributes(label, cluster.depth, dashed=cluster.dashed))
 
         def place(vertex) -> graphviz.Digraph:
             cluster = owner.get(vertex)
@@ -189,9 +189,15 @@ class _Builder:
         for tensor in self.view.leaves:
             if tensor not in self.selection.leaves:
                 continue
-            label, attrs, tip = labels.leaf(tensor, self.name_of(tensor), self.options,
-                                            output=tensor in roots)
             cluster = leaf_cluster(tensor, consumers.get(tensor, []), owner)
+            name = self.name_of(tensor)
+            if name and cluster is not None and cluster.name and \
+                    name.startswith(cluster.name + "."):
+                short = name[len(cluster.name) + 1:]  # "0.weight" inside "Linear 0"
+            else:
+                short = name
+            label, attrs, tip = labels.leaf(tensor, short, self.options,
+                                            output=tensor in roots, full_name=name)
             target = subgraphs[cluster] if cluster is not None else graph
             target.node(self.ids[tensor], label, tooltip=tip, **attrs)
 

@@ -77,10 +77,10 @@ def _batch_norm_layer(fused: bool, stats: str = "batch", expand: bool = False) -
     loss = (y * y.tanh()).mean()
     loss.name = "loss"
     loss.backward(retain_graph=True)
-    form = "one fused op" if fused and not expand else "composed of primitives"
-    title = f"BatchNorm ({form}, stats={stats!r})"
+    form = "one fused op" if fused else "composed of primitives"
     if expand:
-        title += ", the fused op drawn expanded"
+        form += ", drawn expanded with expand_fused=True"
+    title = f"BatchNorm ({form}, stats={stats!r})"
     return Figure([loss], {"title": title, "expand_fused": expand})
 
 

@@ -43,9 +43,11 @@ def _tooltip_lines(tensor: Tensor | None) -> list[str]:
     return lines
 
 
-def leaf(tensor: Tensor, name: str | None, options: Options, *, output: bool = False
-         ) -> tuple[str, dict[str, str], str]:
-    """(label, attributes, tooltip) of a leaf tensor."""
+def leaf(tensor: Tensor, name: str | None, options: Options, *, output: bool = False,
+         full_name: str | None = None) -> tuple[str, dict[str, str], str]:
+    """(label, attributes, tooltip) of a leaf tensor; `name` is shown, `full_name` (the
+    qualified name, when `name` is shortened inside its module's cluster) goes in the
+    tooltip."""
     if tensor.requires_grad:
         kind, colours = ("parameter", style.PARAMETER) if name else ("leaf", style.LEAF)
     else:
@@ -59,7 +61,7 @@ def leaf(tensor: Tensor, name: str | None, options: Options, *, output: bool = F
         lines.append(style.detail(style.shape_text(tensor.shape, tensor.dtype)))
     lines += _value_lines(tensor, options)
     attrs = style.box(style.OUTPUT if output else colours, dashed=detached, double=output)
-    tip = [f"{title} ({kind}{', requires grad' if tensor.requires_grad else ''})",
+    tip = [f"{full_name or title} ({kind}{', requires grad' if tensor.requires_grad else ''})",
            *_tooltip_lines(tensor)]
     return style.html_label(lines), attrs, style.tooltip(tip)
 
@@ -109,6 +111,8 @@ def ghost(vertex: Ghost) -> tuple[str, dict[str, str], str]:
     """(label, attributes, tooltip) of the op that made a freed detached temporary."""
     link = vertex.link
     lines = [style.bold(vertex.name), style.detail(style.shape_text(link.shape, link.dtype))]
+    if not vertex.inputs and any(t is None for t in link.op_inputs):
+        lines.append(style.detail("(its inputs were freed)"))
     attrs = style.box(style.GHOST, rounded=True, dashed=True)
     attrs["fontcolor"] = style.DETAIL
     tip = (f"{vertex.name}: made a value that was detached and has since been freed; "

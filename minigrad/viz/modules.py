@@ -95,6 +95,7 @@ class Cluster:
     inputs: set = field(default_factory=set)
     parent: Cluster | None = None
     sequence: int = 0
+    dashed: bool = False  # drawn with a dashed border: not a module call (an expansion)
 
     @property
     def depth(self) -> int:
@@ -112,18 +113,33 @@ def module_names(params) -> dict[int, str]:
     return {id(module): name for name, module in named() if name}
 
 
-def find_clusters(view: GraphView, drawn: set, names: dict[int, str]) -> list[Cluster]:
-    """One cluster per recorded module call that made at least one drawn op."""
-    position = {node: i for i, node in enumerate(view.order)}
+def find_clusters(view: GraphView, drawn: set, names: dict[int, str],
+                  modules: bool = True) -> list[Cluster]:
+    """One cluster per recorded module call that made at least one drawn op (when
+    `modules`), and one per expanded fused op, nested."""
     clusters = []
-    for node in view.order:
-        for record in calls_for(view.expanded.get(node, node)):
-            cluster = _cluster(record, node, view, position, names)
-            cluster.members &= drawn
-            if any(isinstance(m, Node) for m in cluster.members):
-                clusters.append(cluster)
+    if modules:
+        position = {node: i for i, node in enumerate(view.order)}
+        for node in view.order:
+            for record in calls_for(view.expanded.get(node, node)):
+                cluster = _cluster(record, node, view, position, names)
+                cluster.members &= drawn
+                if any(isinstance(m, Node) for m in cluster.members):
+                    clusters.append(cluster)
+    for root, fused in view.expanded.items():
+        members = (view.expanded_members[root] | _ghosts_of(view, root)) & drawn
+        if members:
+            # sequence -1: inside any module call with the same ops (the BatchNorm1d call)
+            clusters.append(Cluster(label=f"{fused.op.name}, expanded", name=None,
+                                    members=members, sequence=-1, dashed=True))
     _nest(clusters)
     return clusters
+
+
+def _ghosts_of(view: GraphView, root: Node) -> set:
+    """Ghosts that feed an expansion's ops (detached statistics of a composed form)."""
+    return {source.vertex for node in view.expanded_members[root]
+            for source in view.sources.get(node, ()) if isinstance(source.vertex, Ghost)}
 
 
 def _cluster(record: CallRecord, output_node: Node, view: GraphView, position: dict,
@@ -134,6 +150,8 @@ def _cluster(record: CallRecord, output_node: Node, view: GraphView, position: d
     input_tensors = {ref() for ref in record.inputs} - {None}
     boundary = {ref() for ref in record.input_nodes} - {None}
     cluster.inputs = input_tensors
+    if output_node in boundary:
+        return cluster  # the call returned (a view of) its input: it made no op
     members = cluster.members
     members.add(output_node)
     pending = 1  # members not yet scanned; the scan stops when none are left

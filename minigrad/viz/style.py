@@ -49,7 +49,8 @@ PATH_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"
                 "#8c564b", "#e377c2")
 SHARED_PATH = "#37474f"
 
-SMALL_ARRAY = 8  # arrays up to this many elements are shown in full
+SMALL_ARRAY = 6  # arrays up to this many elements are shown in full in labels
+BRIEF_PARAMS = 36  # characters of an op's parameters shown in its label
 TOOLTIP_ELEMENTS = 64  # tooltips show arrays up to this size in full
 
 
@@ -89,17 +90,19 @@ def box(colours: tuple[str, str], *, rounded: bool = False, dashed: bool = False
     return attrs
 
 
-def cluster_attributes(label: str, depth: int) -> dict[str, str]:
-    """A module cluster: light background, darker for nested calls so nesting reads."""
+def cluster_attributes(label: str, depth: int, dashed: bool = False) -> dict[str, str]:
+    """A module cluster: light background, darker for nested calls so nesting reads; an
+    expanded fused op gets a dashed border instead of a background."""
     shade = ("#f6f8fb", "#eaf0f6", "#dfe8f1", "#d4e0ec")[min(depth, 3)]
     return {
         "label": html_label([bold(label)]),
-        "style": "rounded,filled",
+        "style": "rounded,dashed" if dashed else "rounded,filled",
         "fillcolor": shade,
         "color": CLUSTER[1],
         "fontname": FONT,
         "fontsize": "11",
         "labeljust": "l",
+        "labelloc": "t",
         "penwidth": "1",
     }
 
@@ -136,8 +139,8 @@ def dtype_name(dtype: np.dtype) -> str:
     return np.dtype(dtype).name
 
 
-def format_number(value: float) -> str:
-    return f"{value:.4g}"
+def format_number(value: float, digits: int = 4) -> str:
+    return f"{value:.{digits}g}"
 
 
 def array_summary(values: np.ndarray, limit: int = SMALL_ARRAY) -> str:
@@ -152,9 +155,9 @@ def array_summary(values: np.ndarray, limit: int = SMALL_ARRAY) -> str:
     if not finite.all():
         bad = int((~finite).sum())
         return f"{bad} of {values.size} values not finite"
-    return (f"norm {format_number(float(np.linalg.norm(as_float)))}, "
-            f"range [{format_number(float(as_float.min()))}, "
-            f"{format_number(float(as_float.max()))}]")
+    short = functools.partial(format_number, digits=3)
+    return (f"norm {short(float(np.linalg.norm(as_float)))}, "
+            f"[{short(float(as_float.min()))}, {short(float(as_float.max()))}]")
 
 
 def format_array(values: np.ndarray) -> str:
@@ -207,21 +210,21 @@ def array_details(values: np.ndarray) -> str:
 
 
 def params_text(params: Mapping[str, object], *, brief: bool = True) -> str:
-    """An op's keyword parameters: `axes=(0,)`; False and None dropped, True as the bare
-    name. `brief` (labels) keeps only numbers, strings, dtypes and tuples of them, shortened;
-    tooltips show every parameter."""
+    """An op's keyword parameters: `axes=(0,)`, None and False dropped, True as the bare
+    name. `brief` (labels) keeps only numbers, strings, dtypes and tuples of them, within
+    `BRIEF_PARAMS` characters; tooltips show every parameter in full."""
     parts = []
     for key, value in params.items():
-        if value is None or value is False:
+        if value is None or value is False or (brief and value is True):
             continue
         if value is True:
             parts.append(key)
         elif isinstance(value, np.dtype):
             parts.append(f"{key}={dtype_name(value)}")
         elif not brief or _is_simple(value):
-            text = repr(value)
-            parts.append(f"{key}={text if len(text) <= 24 or not brief else text[:21] + '...'}")
-    return ", ".join(parts)
+            parts.append(f"{key}={value!r}")
+    text = ", ".join(parts)
+    return text if not brief or len(text) <= BRIEF_PARAMS else text[:BRIEF_PARAMS - 1] + "…"
 
 
 def _is_simple(value) -> bool:
