@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import dtypes, random
-from minigrad.tensor import Tensor, _shape_argument
+from minigrad.shapes import shape_argument
+from minigrad.tensor import Tensor
 
 
 def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -20,15 +21,15 @@ def _float_dtype(dtype) -> np.dtype:
 
 
 def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_shape_argument(shape), _float_dtype(dtype)), requires_grad)
+    return _make(np.zeros(shape_argument(shape), _float_dtype(dtype)), requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_shape_argument(shape), _float_dtype(dtype)), requires_grad)
+    return _make(np.ones(shape_argument(shape), _float_dtype(dtype)), requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    shape = _shape_argument((shape,))
+    shape = shape_argument((shape,))
     if dtype is None:
         dtype = np.asarray(dtypes.as_array(fill_value)).dtype
     return _make(np.full(shape, fill_value, np.dtype(dtype)), requires_grad)
@@ -58,13 +59,13 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the generator that `manual_seed` seeds."""
-    sample = random.generator().standard_normal(_shape_argument(shape))
+    sample = random.generator().standard_normal(shape_argument(shape))
     return _make(sample.astype(_float_dtype(dtype)), requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the generator that `manual_seed` seeds."""
-    sample = random.generator().random(_shape_argument(shape))
+    sample = random.generator().random(shape_argument(shape))
     return _make(sample.astype(_float_dtype(dtype)), requires_grad)
 
 

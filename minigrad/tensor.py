@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from minigrad import dtypes
+from minigrad import dtypes, shapes
 
 Axis = int | Sequence[int] | None
 
@@ -286,7 +286,7 @@ class Tensor:
 
     # --- reductions -----------------------------------------------------------------
     def _reduce(self, op, axis: Axis, keepdims: bool, **params) -> Tensor:
-        axes = _ops.normalize_axis(axis, self.ndim, op.name)
+        axes = shapes.normalize_axis(axis, self.ndim, op.name)
         return op.apply(self, axes=axes, keepdims=keepdims, **params)
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -312,11 +312,11 @@ class Tensor:
         return self._reduce(_ops.LogSumExp, axis, keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        (axis,) = _ops.normalize_axis(axis, self.ndim, "softmax")
+        (axis,) = shapes.normalize_axis(axis, self.ndim, "softmax")
         return _ops.Softmax.apply(_float(self), axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        (axis,) = _ops.normalize_axis(axis, self.ndim, "log_softmax")
+        (axis,) = shapes.normalize_axis(axis, self.ndim, "log_softmax")
         return _ops.LogSoftmax.apply(_float(self), axis=axis)
 
     def argmax(self, axis: int | None = None) -> Tensor:
@@ -328,26 +328,17 @@ class Tensor:
     # --- shape ----------------------------------------------------------------------
     def reshape(self, *shape) -> Tensor:
         """The same elements in a new shape; one entry may be -1 (inferred)."""
-        new_shape = _resolve_shape(_shape_argument(shape), self.shape)
+        new_shape = shapes.resolve_shape(shapes.shape_argument(shape), self.shape)
         return self if new_shape == self.shape else _ops.Reshape.apply(self, shape=new_shape)
 
     view = reshape
 
     def transpose(self, *axes) -> Tensor:
         """Permute axes (NumPy semantics); no arguments reverses them."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            axes = tuple(range(self.ndim))[::-1]
-        if sorted(int(a) % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of {self.ndim} axes")
-        axes = tuple(int(a) % self.ndim for a in axes)
-        if axes == tuple(range(self.ndim)):
-            return self
-        return _ops.Transpose.apply(self, axes=axes)
+        axes = shapes.permutation(axes, self.ndim)
+        return self if axes == tuple(range(self.ndim)) else _ops.Transpose.apply(self, axes=axes)
 
-    def permute(self, *axes) -> Tensor:
-        return self.transpose(*axes)
+    permute = transpose
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name
@@ -361,49 +352,26 @@ class Tensor:
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         axes = list(range(self.ndim))
-        a, b = _ops.normalize_axis(axis1, self.ndim, "swapaxes")[0], \
-            _ops.normalize_axis(axis2, self.ndim, "swapaxes")[0]
+        (a,), (b,) = (shapes.normalize_axis(x, self.ndim, "swapaxes") for x in (axis1, axis2))
         axes[a], axes[b] = axes[b], axes[a]
         return self.transpose(*axes)
 
     def squeeze(self, axis: Axis = None) -> Tensor:
         """Remove axes of length 1 (all of them, or those in `axis`)."""
-        if axis is None:
-            axes = tuple(i for i, n in enumerate(self.shape) if n == 1)
-        else:
-            axes = _ops.normalize_axis(axis, self.ndim, "squeeze")
-            for a in axes:
-                if self.shape[a] != 1:
-                    raise ValueError(
-                        f"squeeze: axis {a} has length {self.shape[a]}, not 1 (shape {self.shape})"
-                    )
-        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
+        return self.reshape(shapes.squeezed(self.shape, axis))
 
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of length 1 at position `axis` (of the result)."""
-        (axis,) = _ops.normalize_axis(axis, self.ndim + 1, "unsqueeze")
-        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+        (axis,) = shapes.normalize_axis(axis, self.ndim + 1, "unsqueeze")
+        return self.reshape((*self.shape[:axis], 1, *self.shape[axis:]))
 
     def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
         """Merge axes `start_axis..end_axis` (inclusive) into one."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        start = _ops.normalize_axis(start_axis, self.ndim, "flatten")[0]
-        end = _ops.normalize_axis(end_axis, self.ndim, "flatten")[0]
-        merged = int(np.prod(self.shape[start:end + 1], dtype=np.int64))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+        return self.reshape(shapes.flattened(self.shape, start_axis, end_axis))
 
     def broadcast_to(self, *shape) -> Tensor:
-        shape = _shape_argument(shape)
-        try:
-            shape = np.broadcast_shapes(self.shape, shape)
-            if len(shape) < self.ndim:
-                raise ValueError
-            np.broadcast_to(np.empty(self.shape, dtype=bool), shape)
-        except ValueError:
-            raise ValueError(
-                f"broadcast_to: cannot broadcast shape {self.shape} to {shape}"
-            ) from None
+        """Repeat along new leading axes and axes of length 1 (NumPy broadcasting)."""
+        shape = shapes.broadcast_target(self.shape, shapes.shape_argument(shape))
         return self if shape == self.shape else _ops.BroadcastTo.apply(self, shape=shape)
 
     expand = broadcast_to
@@ -414,29 +382,6 @@ class Tensor:
             return _ops.GetItem.apply(self, index=index)
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor of shape {self.shape})") from None
-
-
-def _shape_argument(shape: tuple) -> tuple[int, ...]:
-    """Accept `f(2, 3)` and `f((2, 3))` alike."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(n) for n in shape)
-
-
-def _resolve_shape(shape: tuple[int, ...], old_shape: tuple[int, ...]) -> tuple[int, ...]:
-    """`shape` with its -1 filled in; a ValueError when it cannot hold the elements."""
-    size = int(np.prod(old_shape, dtype=np.int64))
-    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
-    unknown = [i for i, n in enumerate(shape) if n == -1]
-    valid = len(unknown) <= 1 and all(n >= -1 for n in shape)
-    if valid and unknown and known and size % known == 0:
-        shape = shape[:unknown[0]] + (size // known,) + shape[unknown[0] + 1:]
-    if not valid or int(np.prod(shape, dtype=np.int64)) != size or -1 in shape:
-        raise ValueError(
-            f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) "
-            f"into shape {shape}"
-        )
-    return shape
 
 
 def _float(t: Tensor) -> Tensor:

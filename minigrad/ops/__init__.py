@@ -34,7 +34,6 @@ from minigrad.ops.reduce import (
     Softmax,
     Sum,
     Var,
-    normalize_axis,
 )
 from minigrad.ops.registry import PRIMITIVES, register
 from minigrad.ops.shape import (
@@ -46,6 +45,7 @@ from minigrad.ops.shape import (
     Transpose,
     normalize_index,
 )
+from minigrad.shapes import normalize_axis
 
 __all__ = [
     "GELU",

@@ -15,27 +15,6 @@ from minigrad.ops.registry import register
 from minigrad.tensor import Tensor
 
 
-def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """`axis` as a sorted tuple of non-negative ints; a clear error when out of range."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-    if not isinstance(axes, (tuple, list)):
-        axes = (None,)  # reported as a type error below
-    normalized = []
-    for a in axes:
-        if not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
-        if not -ndim <= a < ndim:
-            raise ValueError(
-                f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)"
-            )
-        normalized.append(int(a) % ndim)
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: axis {axis} repeats an axis")
-    return tuple(sorted(normalized))
-
-
 def _keep_dims(g: Tensor, input_shape: tuple[int, ...], axes: tuple[int, ...]) -> Tensor:
     """Reshape a reduced gradient so that it broadcasts against the input."""
     kept = tuple(1 if i in axes else n for i, n in enumerate(input_shape))

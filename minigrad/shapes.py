@@ -1,0 +1,95 @@
+"""Shape and axis arguments: what users may pass, checked once, with errors that name the op.
+
+Pure functions on tuples of ints; no tensors here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def shape_argument(shape: tuple) -> tuple[int, ...]:
+    """Accept `f(2, 3)` and `f((2, 3))` alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(n) for n in shape)
+
+
+def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
+    """`axis` (int, sequence, or None for all) as a sorted tuple of non-negative ints."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)):
+        axes = (None,)  # reported as a type error below
+    normalized = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)"
+            )
+        normalized.append(int(a) % ndim)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: axis {axis} repeats an axis")
+    return tuple(sorted(normalized))
+
+
+def resolve_shape(shape: tuple[int, ...], old_shape: tuple[int, ...]) -> tuple[int, ...]:
+    """`shape` with its -1 filled in; a ValueError when it cannot hold the elements."""
+    size = int(np.prod(old_shape, dtype=np.int64))
+    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    valid = len(unknown) <= 1 and all(n >= -1 for n in shape)
+    if valid and unknown and known and size % known == 0:
+        shape = (*shape[:unknown[0]], size // known, *shape[unknown[0] + 1:])
+    if not valid or int(np.prod(shape, dtype=np.int64)) != size or -1 in shape:
+        raise ValueError(
+            f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) "
+            f"into shape {shape}"
+        )
+    return shape
+
+
+def permutation(axes: tuple, ndim: int) -> tuple[int, ...]:
+    """Transpose axes as non-negative ints; none given reverses them (NumPy's default)."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if not axes:
+        return tuple(range(ndim))[::-1]
+    if sorted(int(a) % max(ndim, 1) for a in axes) != list(range(ndim)):
+        raise ValueError(f"transpose: axes {axes} are not a permutation of {ndim} axes")
+    return tuple(int(a) % ndim for a in axes)
+
+
+def squeezed(shape: tuple[int, ...], axis) -> tuple[int, ...]:
+    """`shape` without its length-1 axes (all of them, or those in `axis`)."""
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    else:
+        axes = normalize_axis(axis, len(shape), "squeeze")
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} has length {shape[a]}, not 1 (shape {shape})")
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def flattened(shape: tuple[int, ...], start_axis: int, end_axis: int) -> tuple[int, ...]:
+    """`shape` with axes `start_axis..end_axis` (inclusive) merged into one."""
+    if not shape:
+        return (1,)
+    start = normalize_axis(start_axis, len(shape), "flatten")[0]
+    end = normalize_axis(end_axis, len(shape), "flatten")[0]
+    merged = int(np.prod(shape[start:end + 1], dtype=np.int64))
+    return (*shape[:start], merged, *shape[end + 1:])
+
+
+def broadcast_target(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:
+    """`target` if `shape` broadcasts to it exactly (NumPy rules), else a ValueError."""
+    try:
+        if np.broadcast_shapes(shape, target) != target:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {shape} to {target}") from None
+    return target
