@@ -1,32 +1,167 @@
-"""The demo behind `python -m minigrad demo`: the section-2 bias gradient, computed."""
+"""The demo behind `python -m minigrad demo --out DIR`: section 2 of the BatchNorm paper, run.
+
+It runs the experiments (`minigrad.experiments.suite`), then writes to DIR:
+
+* plots (PNG, with matplotlib) of `b` and the loss against the step, detached vs full;
+  the learnable-head variants; `||W||` and the loss when the normalization also scales;
+  whole-training-set statistics every k steps against BatchNorm;
+* graphs (SVG, with Graphviz's `dot`) of the section-2 layer with and without detach, with
+  the gradient paths from `b` annotated, and of BatchNorm composed and fused;
+* `summary.md`, the measured numbers.
+
+Without matplotlib or without `dot`, it writes what it can and says what is missing and how
+to install it.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+from minigrad.experiments import suite
 
-import minigrad as mg
+PLOT_FILES = {
+    "bias_drift.png": "b, ∂l/∂b and the loss against the step, E[x] detached vs differentiated",
+    "bias_heads.png": "‖b‖ and the loss with a learnable head after the normalization",
+    "scale_drift_classifier.png": "‖W‖², radial share of the gradient, loss, accuracy "
+                                  "(classifier head)",
+    "scale_drift_regression.png": "the same for the regression head: collapse and blow-up",
+    "interval_stats.png": "training-set statistics every k steps vs BatchNorm, lr 0.5",
+    "interval_stats_lr2.png": "the same at lr 2.0",
+}
+GRAPH_FILES = {  # file -> (example graph of minigrad.viz.examples, description)
+    "section2_full.svg": ("section2-paths", "x̂ = x − E[x] differentiated: two gradient "
+                          "paths from b that cancel"),
+    "section2_detached.svg": ("section2-detached-paths", "E[x] detached (dashed edge): one "
+                              "path, ∂l/∂b ≠ 0"),
+    "batchnorm_composed.svg": ("batchnorm-composed", "BatchNorm composed of primitives"),
+    "batchnorm_fused.svg": ("batchnorm-fused", "BatchNorm as one fused op"),
+    "batchnorm_detached.svg": ("batchnorm-detached", "BatchNorm composed, stats='detached'"),
+}
+MATPLOTLIB_HELP = "pip install matplotlib  (or: pip install 'minigrad[plot]')"
+
+
+def run_experiments(progress: Callable[[str], None] = print) -> suite.Results:
+    """Run every stage of the suite, announcing each with `progress`."""
+    results = suite.Results()
+    for number, (title, stage) in enumerate(suite.STAGES, start=1):
+        start = time.perf_counter()
+        stage(results)
+        progress(f"[{number}/{len(suite.STAGES)}] {title} ({time.perf_counter() - start:.1f} s)")
+    return results
+
+
+def have_matplotlib() -> bool:
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def have_dot() -> bool:
+    return shutil.which("dot") is not None
+
+
+def write_plots(results: suite.Results, out: Path) -> list[Path]:
+    """The PNG plots of the results (needs matplotlib)."""
+    from minigrad.experiments import plots
+
+    figures = {
+        "bias_drift.png": lambda: plots.bias_drift_figure(results.bias["detached"],
+                                                          results.bias["full"]),
+        "bias_heads.png": lambda: plots.bias_heads_figure(results.heads),
+        "scale_drift_classifier.png": lambda: _scale_figure(results, "classifier", None),
+        "scale_drift_regression.png": lambda: _scale_figure(results, "regression", 0),
+        "interval_stats.png": lambda: plots.interval_stats_figure(
+            results.interval[0.5], "mini-batch SGD on the digits, lr 0.5"),
+        "interval_stats_lr2.png": lambda: plots.interval_stats_figure(
+            results.interval[2.0], "mini-batch SGD on the digits, lr 2.0"),
+    }
+    return [plots.save(make(), out / name) for name, make in figures.items()]
+
+
+def _scale_figure(results: suite.Results, head: str, row: int | None):
+    from minigrad.experiments import plots
+
+    title = {"classifier": "classifier head: ReLU, learned linear layer, cross-entropy",
+             "regression": "regression head: each unit regressed onto 0.5 · one-hot"}[head]
+    return plots.scale_drift_figure(results.scale[f"{head}/batch"],
+                                    results.scale[f"{head}/detached"], title, row=row)
+
+
+def write_graphs(out: Path, names: dict[str, tuple[str, str]] = GRAPH_FILES) -> list[Path]:
+    """The SVG graphs (needs Graphviz's `dot`; without it, raises GraphvizNotFoundError
+    after writing the DOT source of the first graph)."""
+    from minigrad import viz
+    from minigrad.viz import examples
+
+    written = []
+    for file_name, (example, _) in names.items():
+        figure = examples.build(example)
+        written.append(viz.render(figure.roots, out / file_name, **figure.options))
+    return written
+
+
+def write_graph_sources(out: Path) -> list[Path]:
+    """The DOT sources of the graphs, which need no executable."""
+    from minigrad import viz
+    from minigrad.viz import examples
+
+    written = []
+    for file_name, (example, _) in GRAPH_FILES.items():
+        figure = examples.build(example)
+        path = out / Path(file_name).with_suffix(".dot")
+        written.append(viz.write(viz.draw(figure.roots, **figure.options), path))
+    return written
 
 
 def run_demo(out: Path) -> int:
+    """Run everything and write the files into `out`. Returns the exit status (0)."""
     out.mkdir(parents=True, exist_ok=True)
-    mg.manual_seed(0)
-    u = mg.randn(16, 3, dtype=np.float64)
-    b = mg.zeros(3, dtype=np.float64, requires_grad=True)
-    weights = mg.randn(16, 3, dtype=np.float64)
-    lines = []
-    for detached in (False, True):
-        b.grad = None
-        x = u + b
-        mean = x.mean(axis=0)
-        x_hat = x - (mean.detach() if detached else mean)
-        loss = (x_hat * x_hat * weights).sum()
-        loss.backward()
-        label = "E[x] detached" if detached else "E[x] differentiated"
-        lines.append(f"{label:>20}: dl/db = {np.array2string(b.grad.data, precision=6)}")
-    report = "\n".join(lines)
-    print(report)
-    (out / "summary.txt").write_text(report + "\n")
-    print(f"wrote {out / 'summary.txt'}")
+    print(f"minigrad demo: section 2 of the Batch Normalization paper, files in {out}/")
+    results = run_experiments()
+    written: list[Path] = []
+    missing: list[str] = []
+
+    if have_matplotlib():
+        written += write_plots(results, out)
+        print(f"plots: {len(PLOT_FILES)} PNG files")
+    else:
+        missing.append(f"matplotlib is not installed, so the {len(PLOT_FILES)} plots were "
+                       f"skipped. Install it with: {MATPLOTLIB_HELP}")
+        print("plots: skipped (no matplotlib)")
+
+    if have_dot():
+        written += write_graphs(out)
+        print(f"graphs: {len(GRAPH_FILES)} SVG files")
+    else:
+        from minigrad.viz.render import INSTALL_HELP
+
+        written += write_graph_sources(out)
+        missing.append("Graphviz's `dot` is not on PATH, so the graphs were written as DOT "
+                       "source only (render them later with `dot -Tsvg FILE.dot -o "
+                       f"FILE.svg`). {INSTALL_HELP}")
+        print("graphs: DOT sources only (no `dot` executable)")
+
+    summary = suite.summary_markdown(results) + _files_markdown(written, missing)
+    summary_path = out / "summary.md"
+    summary_path.write_text(summary, encoding="utf-8")
+    written.append(summary_path)
+    print(f"summary: {summary_path}")
+
+    print(f"\nwrote {len(written)} files:")
+    for path in written:
+        print(f"  {path}")
+    for note in missing:
+        print(f"\nmissing: {note}")
     return 0
+
+
+def _files_markdown(written: list[Path], missing: list[str]) -> str:
+    described = {**PLOT_FILES, **{name: text for name, (_, text) in GRAPH_FILES.items()}}
+    lines = ["## Files", ""]
+    for path in written:
+        lines.append(f"* `{path.name}`: {described.get(path.name, 'DOT source')}")
+    for note in missing:
+        lines.append(f"* missing: {note}")
+    return "\n".join(lines) + "\n"

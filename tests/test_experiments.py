@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.experiments import bias_drift, normalize, scale_drift, section2_problem
+from minigrad.experiments import (
+    bias_drift,
+    interval_stats,
+    normalize,
+    scale_drift,
+    section2_problem,
+)
 from minigrad.experiments.datasets import load_digits, make_moons, make_spirals
 
 LR = 0.1
@@ -200,3 +206,43 @@ def test_digits_split_is_stratified_and_standardized(digits):
     assert len(digits.y_test) == pytest.approx(0.2 * 1797, abs=10)
     assert np.bincount(digits.y_test).min() >= 34
     np.testing.assert_allclose(digits.x_train.mean(axis=0), 0.0, atol=1e-12)
+
+
+# --- interval_stats: training-set statistics every k steps vs BatchNorm -------------------
+def test_batchnorm_leaves_the_first_bias_untouched(digits):
+    result = interval_stats("batch", steps=60, lr=0.5, data=digits)
+    np.testing.assert_allclose(result["b_norm"], result["b_norm"][0], rtol=1e-12)
+    assert np.abs(result["radial_cos"]).max() < 1e-4  # scale invariant up to eps
+    assert result["test_accuracy"][-1] > 0.9
+    assert int(result["diverged_at"]) == -1
+
+
+def test_interval_statistics_let_the_bias_drift(digits):
+    result = interval_stats("interval", every=10, steps=60, lr=0.5, data=digits)
+    refreshed = np.flatnonzero(result["refreshed"])
+    np.testing.assert_array_equal(refreshed, np.arange(0, 60, 10))
+    assert result["b_norm"][-1] > 2 * result["b_norm"][0]
+    assert result["test_accuracy"][-1] > 0.9  # at this learning rate it still learns
+
+
+def test_interval_statistics_blow_up_where_batchnorm_does_not(digits):
+    blown = interval_stats("interval", every=100, steps=40, lr=2.0, data=digits)
+    assert 0 < int(blown["diverged_at"]) < 40
+    assert np.isnan(blown["loss"][int(blown["diverged_at"]):]).all()
+    batchnorm = interval_stats("batch", steps=40, lr=2.0, data=digits)
+    assert int(batchnorm["diverged_at"]) == -1
+    assert batchnorm["test_accuracy"][-1] > 0.9
+
+
+def test_interval_stats_is_deterministic(digits):
+    first = interval_stats("detached", steps=5, data=digits)
+    second = interval_stats("detached", steps=5, data=digits)
+    for key in first:
+        np.testing.assert_array_equal(first[key], second[key])
+
+
+def test_interval_stats_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="mode must be one of 'interval', 'batch'"):
+        interval_stats("always", steps=1)
+    with pytest.raises(ValueError, match="every must be positive"):
+        interval_stats("interval", every=0, steps=1)

@@ -12,6 +12,8 @@ seconds.
 """
 
 from minigrad.experiments.bias_drift import bias_drift, section2_layer, section2_problem
+from minigrad.experiments.interval_stats import interval_model, interval_stats
 from minigrad.experiments.scale_drift import normalize, scale_drift
 
-__all__ = ["bias_drift", "normalize", "scale_drift", "section2_layer", "section2_problem"]
+__all__ = ["bias_drift", "interval_model", "interval_stats", "normalize", "scale_drift",
+           "section2_layer", "section2_problem"]

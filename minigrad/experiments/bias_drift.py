@@ -67,8 +67,7 @@ def section2_layer(u: Tensor, b: Tensor, mode: str = "full") -> tuple[Tensor, Te
 
 def squared_error(y: Tensor, t: Tensor) -> Tensor:
     """`1/(2N) sum_i ||y_i - t_i||^2`: half the mean squared distance per sample."""
-    diff = y - t
-    return (diff * diff).sum() * (0.5 / y.shape[0])
+    return ((y - t) ** 2).sum() * (0.5 / y.shape[0])
 
 
 def bias_drift(mode: Mode = "detached", steps: int = 50, lr: float = 0.1, seed: int = 0, *,
