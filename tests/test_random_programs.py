@@ -333,14 +333,17 @@ class Program:
     steps: list[Step]
     sinks: list[tuple[int, str]]  # (value, reduction to a scalar)
 
-    def run(self, *leaves: Tensor, trace: list | None = None) -> Tensor:
+    def run(self, *leaves: Tensor, trace: list | None = None,
+            replace: Callable[[int, Tensor], Tensor] | None = None) -> Tensor:
+        """The program's output; `trace` receives every value, `replace(k, value)` may
+        substitute value k (a detached copy, a constant) before later steps use it."""
         values: list[Tensor] = []
-        for step in self.steps:
+        for k, step in enumerate(self.steps):
             if step.op == "leaf":
-                values.append(leaves[step.args[0]])
+                value = leaves[step.args[0]]
             else:
-                operands = (values[i] for i in step.args)
-                values.append(OPS[step.op].apply(*operands, **step.params))
+                value = OPS[step.op].apply(*(values[i] for i in step.args), **step.params)
+            values.append(value if replace is None else replace(k, value))
         if trace is not None:
             trace.extend(values)
         total = None
