@@ -10,6 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn, optim
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,3 +50,37 @@ def test_unknown_workload_is_a_usage_error():
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown workload 'nope'" in done.stderr
+
+
+def test_handwritten_numpy_step_matches_minigrad(monkeypatch):
+    """The NumPy baseline does the same math: same loss, same gradients, same Adam update."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.workloads import mlp_step
+    from benchmarks.workloads.numpy_nn import Adam
+
+    sizes = mlp_step.QUICK
+    reference = mlp_step.NumpyMLP(sizes)
+    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
+    model = nn.Sequential(nn.Linear(d, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
+                          nn.Linear(h, c))
+    params = list(model.parameters())
+    for p, value in zip(params, reference.params, strict=True):
+        p.data[...] = value
+    x, labels = mlp_step.batch(sizes)
+
+    loss = nn.functional.cross_entropy(model(mg.Tensor(x)), labels)
+    loss.backward()
+    expected_loss = reference.forward(x, labels)
+    grads = reference.backward()
+    assert loss.item() == pytest.approx(expected_loss, rel=1e-5)
+    for p, g in zip(params, grads, strict=True):
+        assert p.grad.dtype == g.dtype == np.float32
+        np.testing.assert_allclose(p.grad.data, g, rtol=1e-3, atol=1e-6)
+    bn = model[1]
+    np.testing.assert_allclose(bn.running_var.data, reference.bn1.running_var, rtol=1e-5)
+
+    optim.Adam(params, lr=1e-3).step()
+    Adam(reference.params, lr=1e-3).step([p.grad.data for p in params])
+    for p, value in zip(params, reference.params, strict=True):
+        np.testing.assert_allclose(p.data, value, rtol=1e-5, atol=1e-7)

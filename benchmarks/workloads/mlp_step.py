@@ -86,45 +86,58 @@ def make_step_torch(sizes: dict):
     return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
 
 
-def make_step_numpy(sizes: dict):
-    """The same step by hand: forward keeping what backward needs, backward, Adam."""
-    rng = np.random.default_rng(0)
-    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
-    w1, _ = init_linear(rng, d, h, bias=False)
-    w2, _ = init_linear(rng, h, h, bias=False)
-    w3, b3 = init_linear(rng, h, c, bias=True)
-    bn1, bn2 = BatchNorm(h), BatchNorm(h)
-    params = [w1, bn1.gamma, bn1.beta, w2, bn2.gamma, bn2.beta, w3, b3]
-    adam = Adam(params)
-    x, labels = batch(sizes)
-    state: dict = {}
+class NumpyMLP:
+    """The same network by hand: forward keeps what backward needs; no graph at all."""
 
-    def forward():
-        z1, cache1 = bn1.forward(x @ w1.T)
+    def __init__(self, sizes: dict) -> None:
+        rng = np.random.default_rng(0)
+        d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
+        self.w1, _ = init_linear(rng, d, h, bias=False)
+        self.w2, _ = init_linear(rng, h, h, bias=False)
+        self.w3, self.b3 = init_linear(rng, h, c, bias=True)
+        self.bn1, self.bn2 = BatchNorm(h), BatchNorm(h)
+        # The order of minigrad's and PyTorch's model.parameters().
+        self.params = [self.w1, self.bn1.gamma, self.bn1.beta, self.w2, self.bn2.gamma,
+                       self.bn2.beta, self.w3, self.b3]
+        self._saved: tuple = ()
+
+    def forward(self, x: np.ndarray, labels: np.ndarray) -> float:
+        z1, cache1 = self.bn1.forward(x @ self.w1.T)
         a1 = np.maximum(z1, 0.0, out=z1)  # ReLU in place: z1 is not needed again
-        z2, cache2 = bn2.forward(a1 @ w2.T)
+        z2, cache2 = self.bn2.forward(a1 @ self.w2.T)
         a2 = np.maximum(z2, 0.0, out=z2)
-        logits = a2 @ w3.T
-        logits += b3
+        logits = a2 @ self.w3.T
+        logits += self.b3
         loss, d_logits = cross_entropy(logits, labels)
-        state.update(cache1=cache1, cache2=cache2, a1=a1, a2=a2, d_logits=d_logits)
+        self._saved = (x, cache1, a1, cache2, a2, d_logits)
         return loss
 
-    def backward(_loss):
-        s = state
-        d_logits, a2, a1 = s["d_logits"], s["a2"], s["a1"]
+    def backward(self) -> list[np.ndarray]:
+        """The gradients of the last forward's loss, in the order of `params`."""
+        x, cache1, a1, cache2, a2, d_logits = self._saved
+        self._saved = ()
         g_w3, g_b3 = d_logits.T @ a2, d_logits.sum(axis=0)
-        d_a2 = d_logits @ w3
+        d_a2 = d_logits @ self.w3
         d_a2 *= a2 > 0  # ReLU: the output is positive exactly where the input was
-        d_h2, g_gamma2, g_beta2 = bn2.backward(d_a2, s["cache2"])
+        d_h2, g_gamma2, g_beta2 = self.bn2.backward(d_a2, cache2)
         g_w2 = d_h2.T @ a1
-        d_a1 = d_h2 @ w2
+        d_a1 = d_h2 @ self.w2
         d_a1 *= a1 > 0
-        d_h1, g_gamma1, g_beta1 = bn1.backward(d_a1, s["cache1"])
+        d_h1, g_gamma1, g_beta1 = self.bn1.backward(d_a1, cache1)
         g_w1 = d_h1.T @ x  # the input needs no gradient
-        s["grads"] = [g_w1, g_gamma1, g_beta1, g_w2, g_gamma2, g_beta2, g_w3, g_b3]
+        return [g_w1, g_gamma1, g_beta1, g_w2, g_gamma2, g_beta2, g_w3, g_b3]
 
-    return _timed_step(forward, backward, lambda: adam.step(state.pop("grads")))
+
+def make_step_numpy(sizes: dict):
+    model = NumpyMLP(sizes)
+    adam = Adam(model.params)
+    x, labels = batch(sizes)
+    grads: list = []
+
+    def backward(_loss):
+        grads[:] = model.backward()
+
+    return _timed_step(lambda: model.forward(x, labels), backward, lambda: adam.step(grads))
 
 
 BUILDERS = {"minigrad": make_step_minigrad, "numpy": make_step_numpy, "torch": make_step_torch}
