@@ -12,22 +12,14 @@ from test_viz_helpers import parse_dot
 
 import minigrad as mg
 from minigrad import viz
+from minigrad.viz.examples import section2_layer
 
 
 def section2(detach: bool = False):
-    """x = u + b, x_hat = x - mean(x), loss = mean((x_hat - target)^2)."""
-    mg.manual_seed(0)
-    u = mg.randn(4, 3, dtype=np.float64)
-    u.name = "u"
-    target = mg.randn(4, 3, dtype=np.float64)
-    target.name = "target"
-    b = mg.zeros(3, dtype=np.float64, requires_grad=True)
-    b.name = "b"
-    x = u + b
-    mean = x.mean(axis=0)
-    x_hat = x - (mean.detach() if detach else mean)
-    loss = ((x_hat - target) ** 2).mean()
-    return b, x, loss
+    """x = u + b, x_hat = x - mean(x), loss = mean((x_hat - target)^2): (b, x, loss)."""
+    layer = section2_layer(detach)
+    return layer.b, layer.x, layer.loss  # the mean is now a freed temporary, as in
+    # `x - x.mean(0).detach()`
 
 
 def test_draw_returns_a_digraph_of_the_section2_layer():
@@ -253,7 +245,7 @@ def test_ten_thousand_ops_give_dot_in_well_under_a_few_seconds():
 def test_a_very_deep_graph_does_not_recurse():
     x = mg.randn(2, requires_grad=True)
     h = x
-    for _ in range(30_000):
+    for _ in range(5_000):  # five times Python's recursion limit
         h = h + 1.0
     dot = parse_dot(viz.draw(h, max_nodes=20).source)
     assert len(dot.ids("op")) <= 20 and "cut" in dot.nodes
@@ -265,3 +257,18 @@ def test_drawing_does_not_change_the_graph_or_gradients():
     loss.backward()
     expected = np.zeros(3)
     np.testing.assert_allclose(b.grad.data, expected, atol=1e-12)
+
+
+def test_a_graph_freed_by_backward_can_still_be_drawn_with_values_and_retained_grads():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    h.retain_grad()
+    h.name = "h"
+    y = (h * 3.0).sum()
+    y.backward()
+    dot = parse_dot(viz.draw(y, show_values=True).source)
+    (exp,) = dot.find("<B>exp</B>", "op")
+    assert "h: 2 float32" in dot.label(exp)
+    assert "= [2.718 7.389]" in dot.label(exp) and "grad [3 3]" in dot.label(exp)
+    with pytest.raises(RuntimeError, match="freed by a backward pass"):
+        viz.draw(y, wrt=x)

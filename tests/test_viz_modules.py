@@ -191,3 +191,13 @@ def test_the_nn_examples_of_the_graph_command(name, clusters, fused_ops, tmp_pat
     assert len(dot.clusters) == clusters
     assert len(dot.find("<B>batch_norm</B>", "op")) == fused_ops
     assert len(dot.detached_edges()) == (2 if name == "batchnorm-detached" else 0)
+
+
+def test_a_model_run_before_recording_gets_a_hint_instead_of_clusters(monkeypatch):
+    model, _, loss = mlp()
+    monkeypatch.setattr(recorder, "_calls", weakref.WeakKeyDictionary())  # as if not recorded
+    dot = parse_dot(viz.draw(loss, params=model).source)
+    assert dot.clusters == []
+    assert "No module calls were recorded" in dot.caption
+    assert "import it before running the model" in dot.caption
+    assert "No module calls" not in viz.draw(loss).source  # no Module given: no hint

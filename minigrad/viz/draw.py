@@ -29,10 +29,10 @@ from minigrad.viz.select import Selection, select
 DEFAULT_MAX_NODES = 500
 
 
-def draw(roots: Tensor | Sequence[Tensor], params=None, *, show_values: bool = False,
+def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = False,
          show_grads: bool = True, show_shapes: bool = True, rankdir: str = "TB",
          clusters: bool = True, expand_fused: bool = False,
-         max_nodes: int | None = DEFAULT_MAX_NODES, wrt: Tensor | None = None,
+         max_nodes: int | None = DEFAULT_MAX_NODES, *, wrt: Tensor | None = None,
          max_paths: int = 64, title: str | None = None) -> graphviz.Digraph:
     """Draw the graph that computed `roots` (a tensor or a sequence of tensors).
 
@@ -51,6 +51,7 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, *, show_values: bool = F
       respect to `wrt` flows, each edge labelled and weighted by what it carries (see
       `grad_paths`); up to `max_paths` paths.
     * `rankdir`: "TB" (top to bottom), "LR", "BT" or "RL".
+    * `title`: a caption under the drawing.
 
     A detached use (`x - x.mean(0).detach()`) is a dashed red edge labelled "detached"
     from where the value came from to the op that uses it.
@@ -71,6 +72,10 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, *, show_values: bool = F
     builder = _Builder(view, selection, names, labels.Options(show_values, show_grads,
                                                                show_shapes), overlay)
     found = find_clusters(view, selection.members(), module_names(params), modules=clusters)
+    if clusters and hasattr(params, "named_modules") and all(c.dashed for c in found):
+        builder.hints.append(
+            "No module calls were recorded for these ops: they are recorded from the moment "
+            "minigrad.viz is imported, so import it before running the model.")
     return builder.build(rankdir, found, title)
 
 
@@ -112,6 +117,7 @@ class _Builder:
                  options: labels.Options, overlay: PathOverlay | None) -> None:
         self.view, self.selection, self.names = view, selection, names
         self.options, self.overlay = options, overlay
+        self.hints: list[str] = []
         self.ids: dict = {}
         for i, node in enumerate(view.order):
             self.ids[node] = f"op{i}"
@@ -254,6 +260,7 @@ class _Builder:
 
     def _notes(self, title: str | None) -> list[str]:
         notes = [style.bold(title)] if title else []
+        notes += [style.detail(hint) for hint in self.hints]
         if self.overlay is not None:
             notes += self.overlay.legend()
         if self.selection.cut:

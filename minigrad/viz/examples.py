@@ -32,8 +32,20 @@ class Example:
     build: Callable[[], Figure]
 
 
-def _section2(detached: bool, paths: bool) -> Figure:
-    """The layer of the paper's section 2: x = u + b, x_hat = x - E[x], a loss of x_hat."""
+@dataclass
+class Section2Layer:
+    """The layer of the paper's section 2 and a loss of its output (named for drawings)."""
+
+    b: Tensor
+    x: Tensor
+    mean: Tensor
+    x_hat: Tensor
+    loss: Tensor
+
+
+def section2_layer(detached: bool = False) -> Section2Layer:
+    """x = u + b, x_hat = x - E[x] (E[x] detached or not), loss = mean((x_hat - target)^2),
+    in float64 with a (4, 3) batch u and a bias b of zeros."""
     manual_seed(0)
     u = factories.randn(4, 3, dtype=np.float64)
     u.name = "u"
@@ -49,13 +61,18 @@ def _section2(detached: bool, paths: bool) -> Figure:
     x_hat.name = "x_hat"
     loss = ((x_hat - target) ** 2).mean()
     loss.name = "loss"
-    loss.backward(retain_graph=True)
+    return Section2Layer(b, x, mean, x_hat, loss)
+
+
+def _section2(detached: bool, paths: bool) -> Figure:
+    layer = section2_layer(detached)
+    layer.loss.backward(retain_graph=True)
     which = "E[x] detached: the gradient ignores how E[x] depends on b" if detached else \
         "E[x] differentiated: dloss/db = 0"
     options = {"title": f"Section 2 of the BatchNorm paper, {which}"}
     if paths:
-        options["wrt"] = b
-    return Figure([loss], options, keep_alive=(mean,))
+        options["wrt"] = layer.b
+    return Figure([layer.loss], options, keep_alive=(layer,))
 
 
 def _batch_norm_layer(fused: bool, stats: str = "batch", expand: bool = False) -> Figure:

@@ -194,11 +194,11 @@ def _element(value) -> str:
 
 
 def array_details(values: np.ndarray) -> str:
-    """The text of a tooltip: the values when not too many, statistics when more than a
-    label shows."""
+    """The text of a tooltip: every value when there are at most `TOOLTIP_ELEMENTS`, else
+    statistics."""
     values = np.asarray(values)
     lines = [f"shape {values.shape}, dtype {dtype_name(values.dtype)}"]
-    if values.size > SMALL_ARRAY and values.dtype.kind in "fiub":
+    if values.size > TOOLTIP_ELEMENTS and values.dtype.kind in "fiub":
         as_float = values.astype(np.float64, copy=False)
         lines.append(f"norm {format_number(float(np.linalg.norm(as_float)))}, "
                      f"mean {format_number(float(as_float.mean()))}, "
