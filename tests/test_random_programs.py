@@ -28,12 +28,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
+import minigrad.nn.functional as F  # noqa: N812 - the PyTorch convention
 from minigrad.autograd.graph import topological_order
 from minigrad.tensor import Tensor
 
 MAX_SIZE = 48         # elements per value: keeps finite differences cheap
 MAX_MAGNITUDE = 1e4   # larger values make central differences lose digits
-NEW_LEAF = "new_leaf"  # a drawer's parameter: values of a fresh leaf, its last operand
+NEW_LEAVES = "new_leaves"  # a drawer's parameter: values of fresh leaves, its last operands
 
 
 def budget(fraction: float) -> settings:
@@ -263,11 +264,35 @@ def _draw_matmul(draw, shapes, rng):
         if rank == 3:
             batch = shape[-3] if len(shape) >= 3 else draw(st.integers(1, 2))
             w = (draw(st.sampled_from([1, batch])),) + w
-    return (a,), {"left": left, NEW_LEAF: rng.standard_normal(w)}
+    return (a,), {"left": left, NEW_LEAVES: [rng.standard_normal(w)]}
 
 
 def _matmul(a, w, left):
     return w @ a if left else a @ w
+
+
+def _draw_batch_norm(draw, shapes, rng):
+    """BatchNorm over axis 1 of a value of rank 2 to 4, fused or composed, training or not;
+    the weight and bias (either may be absent) are fresh leaves. (stats="detached" is left
+    out: its gradient deliberately ignores a dependence, so it is not the derivative.)"""
+    a = _any(rng, shapes, lambda s: 2 <= len(s) <= 4 and int(np.prod(s)) // s[1] >= 2)
+    if a is None:
+        return None
+    channels = shapes[a][1]
+    affine = draw(st.sampled_from([("weight", "bias"), ("weight",), ("bias",), ()]))
+    fresh = [rng.standard_normal(channels) for _ in affine]
+    training = draw(st.booleans())
+    running = (rng.standard_normal(channels), rng.uniform(0.5, 2.0, channels))
+    return (a,), {
+        "affine": affine, "training": training, "fused": draw(st.booleans()),
+        "eps": draw(st.sampled_from([1e-5, 0.1])), "running": running, NEW_LEAVES: fresh,
+    }
+
+
+def _batch_norm(x, *weight_bias, affine, running, **options):
+    named = dict(zip(affine, weight_bias))
+    mean, var = (Tensor(r.astype(x.dtype)) for r in running)  # fresh: training updates them
+    return F.batch_norm(x, mean, var, named.get("weight"), named.get("bias"), **options)
 
 
 def _where(a, b, mask):
@@ -296,6 +321,7 @@ OPS: dict[str, Op] = {
     "stack": Op(lambda a, b, axis: mg.stack([a, b], axis=axis), _draw_stack),
     "where": Op(_where, _draw_where),
     "matmul": Op(_matmul, _draw_matmul),
+    "batch_norm": Op(_batch_norm, _draw_batch_norm),
 }
 
 # Drawn family first, then an op in it, so a family of one op (matmul, indexing) is as
@@ -309,6 +335,7 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("getitem",),
     ("concatenate", "stack"),
     ("matmul",),
+    ("batch_norm",),
 )
 assert sorted(itertools.chain(*FAMILIES)) == sorted(OPS)
 
@@ -402,16 +429,13 @@ class _Builder:
         if proposal is None or None in proposal[0]:
             return False
         args, params = proposal
-        fresh = params.pop(NEW_LEAF, None)
-        operands = [self.values[i] for i in args]
-        if fresh is not None:
-            operands.append(Tensor(fresh))
+        fresh = params.pop(NEW_LEAVES, [])
+        operands = [self.values[i] for i in args] + [Tensor(x) for x in fresh]
         with mg.no_grad():
             out = OPS[name].apply(*operands, **params)
         if not (0 < out.size <= MAX_SIZE and np.abs(out.data).max() < MAX_MAGNITUDE):
             return False
-        if fresh is not None:
-            args = (*args, self.add_leaf(fresh))
+        args = (*args, *(self.add_leaf(x) for x in fresh))
         self.steps.append(Step(name, tuple(args), params))
         self.values.append(out)
         return True
@@ -539,3 +563,74 @@ def test_matmul_every_rank_combination(rank_a, rank_b, data):
 
     assert mg.gradcheck(f, [a, b])
     assert mg.gradgradcheck(f, [a, b])
+
+
+# --- BatchNorm: fused == composed, on random shapes --------------------------------------
+
+def _with_fused(program: Program, fused: bool) -> Program:
+    steps = [Step(s.op, s.args, {**s.params, "fused": fused}) if s.op == "batch_norm" else s
+             for s in program.steps]
+    return Program(program.leaves, steps, program.sinks)
+
+
+def _first_and_second_order(fn: Callable[..., Tensor], inputs: list[Tensor], seed: int):
+    """fn's value, its gradients and the gradients of <gradients, v> for a random v."""
+    out = fn(*inputs)
+    cotangent = Tensor(np.random.default_rng(seed).standard_normal(out.shape))
+    grads = mg.grad(out, inputs, cotangent, create_graph=True, allow_unused=True)
+    used = [(g, x) for g, x in zip(grads, inputs) if g is not None and g.requires_grad]
+    results = [out.data, *(g.data for g, _ in used)]
+    if used:
+        rng = np.random.default_rng(seed + 1)
+        inner = sum((g * Tensor(rng.standard_normal(g.shape))).sum() for g, _ in used)
+        results += [g.data for g in mg.grad(inner, inputs, allow_unused=True) if g is not None]
+    return results
+
+
+@budget(2.0)
+@given(data=st.data())
+def test_batch_norm_fused_equals_composed(data):
+    """Values, running statistics, gradients and second derivatives agree to 1e-10 (float64)
+    in every layout, mode and option."""
+    rank = data.draw(st.integers(2, 4), label="rank")
+    shape = tuple(data.draw(st.lists(st.integers(1, 4), min_size=rank, max_size=rank)))
+    training = data.draw(st.booleans(), label="training")
+    if training and int(np.prod(shape)) // shape[1] < 2:
+        shape = (shape[0] + 1, *shape[1:])
+    stats = data.draw(st.sampled_from(["batch", "detached"]), label="stats")
+    affine = data.draw(st.sampled_from([("weight", "bias"), ("weight",), ("bias",), ()]))
+    momentum = data.draw(st.sampled_from([0.0, 0.1, 0.5, 1.0]), label="momentum")
+    eps = data.draw(st.sampled_from([1e-5, 1e-3, 0.5]), label="eps")
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    channels = shape[1]
+    offset = rng.uniform(-3, 3, (1, channels) + (1,) * (rank - 2))
+    x = rng.standard_normal(shape) * rng.uniform(0.5, 2.0) + offset
+    params = [rng.standard_normal(channels) for _ in affine]
+    running = (rng.standard_normal(channels), rng.uniform(0.5, 2.0, channels))
+
+    results = []
+    for fused in (True, False):
+        stats_tensors = [Tensor(r.copy()) for r in running]
+
+        def bn(x, *weight_bias, fused=fused, stats_tensors=stats_tensors):
+            named = dict(zip(affine, weight_bias))
+            return F.batch_norm(x, *stats_tensors, named.get("weight"), named.get("bias"),
+                                training=training, momentum=momentum, eps=eps, stats=stats,
+                                fused=fused)
+
+        inputs = [Tensor(v, requires_grad=True) for v in (x, *params)]
+        values = _first_and_second_order(bn, inputs, seed=3)
+        results.append([*values, *(t.data for t in stats_tensors)])
+    assert len(results[0]) == len(results[1])
+    for fused_value, composed_value in zip(*results):
+        np.testing.assert_allclose(fused_value, composed_value, rtol=0, atol=1e-10)
+
+
+@budget(1.0)
+@given(programs(max_steps=5, first="batch_norm"))
+def test_batch_norm_fused_equals_composed_inside_programs(program):
+    fused, composed = (_with_fused(program, flag) for flag in (True, False))
+    results = [_first_and_second_order(p.run, p.inputs(), seed=5) for p in (fused, composed)]
+    assert len(results[0]) == len(results[1])
+    for fused_value, composed_value in zip(*results):
+        np.testing.assert_allclose(fused_value, composed_value, rtol=0, atol=1e-10)
