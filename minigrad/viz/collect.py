@@ -63,19 +63,19 @@ class GraphView:
     sources: dict[Node | Ghost, list[Source]] = field(default_factory=dict)
     leaves: dict[Tensor, None] = field(default_factory=dict)
     ghosts: list[Ghost] = field(default_factory=list)
-    outputs: dict[Node, Tensor] = field(default_factory=dict)
-    # expand_fused: composed output node -> fused node it stands for, and their tensors
+    outputs: dict[Node, Tensor] = field(default_factory=dict)  # a tensor each op made
+    detached_roots: dict[Tensor, Vertex] = field(default_factory=dict)
+    # expand_fused: composed output node -> the fused node it stands for, the composed
+    # nodes, the fused node -> composed output node, and the composed outputs themselves
     expanded: dict[Node, Node] = field(default_factory=dict)
     expanded_members: dict[Node, set[Node]] = field(default_factory=dict)
+    replacement: dict[Node, Node] = field(default_factory=dict)
     keep_alive: list[Tensor] = field(default_factory=list)
-    detached_roots: dict[Tensor, Vertex] = field(default_factory=dict)
 
     def producer(self, tensor: Tensor) -> Node | None:
         """The drawn node that made `tensor` (through an expansion, if one replaced it)."""
         node = tensor.grad_fn
-        return self._replacement.get(node, node) if node is not None else None
-
-    _replacement: dict[Node, Node] = field(default_factory=dict)
+        return self.replacement.get(node, node) if node is not None else None
 
 
 def collect(roots: list[Tensor], names: Mapping[Tensor, str],
@@ -110,7 +110,7 @@ def collect(roots: list[Tensor], names: Mapping[Tensor, str],
                 composed = expansions[node.op.name](node)
                 view.keep_alive.append(composed)
                 if composed.grad_fn is not None:
-                    view._replacement[node] = composed.grad_fn
+                    view.replacement[node] = composed.grad_fn
                     view.expanded[composed.grad_fn] = node
                     discovered.append(composed.grad_fn)
             for tensor in node.inputs:
@@ -121,7 +121,7 @@ def collect(roots: list[Tensor], names: Mapping[Tensor, str],
             break
         extra.extend(discovered)
 
-    view.order = [node for node in order if node not in view._replacement]
+    view.order = [node for node in order if node not in view.replacement]
     for composed_root, fused in view.expanded.items():
         view.expanded_members[composed_root] = _composed_members(composed_root, fused, order)
     for node in view.order:

@@ -161,6 +161,8 @@ class _Builder:
     # -- vertices -------------------------------------------------------------------------
     def _ops(self, place) -> None:
         view = self.view
+        # an output's vertex shows its name, shape and value: its op need not repeat them
+        makes_root = {view.producer(t) for t in view.roots if t.grad_fn is not None}
         for node in view.order:
             if node not in self.selection.ops:
                 continue
@@ -172,6 +174,7 @@ class _Builder:
                 node, view.sources[node], result,
                 self.name_of(result) if result is not None else None, self.options,
                 fused=node.op.name in EXPANSIONS, composed_of=composed_of,
+                show_result=node not in makes_root,
             )
             place(node).node(self.ids[node], label, tooltip=tip, **attrs)
         for ghost in view.ghosts:

@@ -68,7 +68,7 @@ def _section2(detached: bool, paths: bool) -> Figure:
     layer = section2_layer(detached)
     layer.loss.backward(retain_graph=True)
     which = "E[x] detached: the gradient ignores how E[x] depends on b" if detached else \
-        "E[x] differentiated: dloss/db = 0"
+        "E[x] differentiated: dloss/db = 0 (up to rounding)"
     options = {"title": f"Section 2 of the BatchNorm paper, {which}"}
     if paths:
         options["wrt"] = layer.b

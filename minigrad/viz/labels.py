@@ -83,9 +83,10 @@ def output(tensor: Tensor, name: str | None, options: Options
 
 
 def op(node: Node, sources: list[Source], result: Tensor | None, result_name: str | None,
-       options: Options, *, fused: bool = False, composed_of: str | None = None
-       ) -> tuple[str, dict[str, str], str]:
-    """(label, attributes, tooltip) of an op; `result` is a tensor it made, if known."""
+       options: Options, *, fused: bool = False, composed_of: str | None = None,
+       show_result: bool = True) -> tuple[str, dict[str, str], str]:
+    """(label, attributes, tooltip) of an op; `result` is a tensor it made, if known, shown
+    in the label when `show_result` (always in the tooltip)."""
     name = node.op.name
     params = style.params_text(node.params)
     all_params = style.params_text(node.params, brief=False)
@@ -94,10 +95,11 @@ def op(node: Node, sources: list[Source], result: Tensor | None, result_name: st
     details = ", ".join(part for part in (constants, params) if part)
     if details:
         lines.append(style.detail(details))
-    if options.show_shapes and result is not None:
+    if show_result and options.show_shapes and result is not None:
         shape = style.shape_text(result.shape, result.dtype)
         lines.append(style.detail(f"{result_name}: {shape}" if result_name else shape))
-    lines += _value_lines(result, options)
+    if show_result:
+        lines += _value_lines(result, options)
     attrs = style.box(style.FUSED, rounded=True, double=True) if fused else {}
     tip = [f"op {name}" + (f" ({all_params})" if all_params else "")]
     if composed_of:
