@@ -119,17 +119,15 @@ def test_bad_arguments_are_clear_errors():
 
 
 # --- random programs: the paths always sum to the engine's gradient ------------------------
-# No 0-d values: the engine's gradient accumulation fails on a 0-d tensor that receives three
-# or more contributions (np.add(out=...) on a NumPy scalar); add () here once it is fixed.
-SHAPES = [(2, 3), (1, 3), (2, 1), (3,)]
+SHAPES = [(2, 3), (1, 3), (2, 1), (3,), ()]
 UNARY = {
     "tanh": lambda a: a.tanh(),
     "sigmoid": lambda a: a.sigmoid(),
     "square": lambda a: a * a,
     "neg": lambda a: -a,
     "scale": lambda a: a * 0.7,
-    "mean0": lambda a: a.mean(0, keepdims=True),
-    "sum_last": lambda a: a.sum(-1, keepdims=True),
+    "mean0": lambda a: a.mean(0, keepdims=True) if a.ndim else a.mean(),
+    "sum_last": lambda a: a.sum(-1, keepdims=True) if a.ndim else a.sum(),
     "exp_tanh": lambda a: a.tanh().exp(),
     "detach": lambda a: a.detach() * a,
 }
