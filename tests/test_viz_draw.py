@@ -272,3 +272,11 @@ def test_a_graph_freed_by_backward_can_still_be_drawn_with_values_and_retained_g
     assert "= [2.718 7.389]" in dot.label(exp) and "grad [3 3]" in dot.label(exp)
     with pytest.raises(RuntimeError, match="freed by a backward pass"):
         viz.draw(y, wrt=x)
+
+
+def test_large_boolean_masks_are_counted():
+    x = mg.tensor(np.arange(-4.0, 6.0), requires_grad=True)
+    y = mg.where(x > 0, x, x * 0.1).sum()
+    dot = parse_dot(viz.draw(y, show_values=True).source)
+    (mask,) = dot.find("bool", "leaf")
+    assert "= 5 of 10 true" in dot.label(mask)

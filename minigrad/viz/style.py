@@ -148,7 +148,9 @@ def array_summary(values: np.ndarray, limit: int = SMALL_ARRAY) -> str:
     values = np.asarray(values)
     if values.size <= limit:
         return " ".join(format_array(values).split())
-    if values.dtype.kind not in "fiub":
+    if values.dtype.kind == "b":
+        return f"{int(np.count_nonzero(values))} of {values.size} true"
+    if values.dtype.kind not in "fiu":
         return f"{values.size} values"
     as_float = values.astype(np.float64, copy=False)
     finite = np.isfinite(as_float)
