@@ -55,6 +55,12 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
 
     A detached use (`x - x.mean(0).detach()`) is a dashed red edge labelled "detached"
     from where the value came from to the op that uses it.
+
+    >>> import minigrad as mg
+    >>> x = mg.randn(4, 3, requires_grad=True)
+    >>> graph = draw((x - x.mean(0).detach()).sum())
+    >>> graph.source.count('label=detached')
+    1
     """
     roots = _as_roots(roots)
     if rankdir not in ("TB", "LR", "BT", "RL"):
