@@ -108,6 +108,22 @@ def test_adamw_decays_the_weights_not_the_gradient(options) -> None:
     assert np.abs(adam - _run(optim.AdamW, start, grads, **options)).max() > 1e-6
 
 
+@pytest.mark.parametrize("layout", ["large", "fortran"])
+def test_adam_in_chunks_and_on_non_contiguous_parameters(layout: str) -> None:
+    """Large parameters are updated chunk by chunk, others in whole-array passes."""
+    rng = np.random.default_rng(8)
+    shape = (300, 301) if layout == "large" else (5, 4)  # 90,300 elements: two chunks
+    start = rng.standard_normal(shape)
+    if layout == "fortran":
+        start = np.asfortranarray(start)
+    grads = [np.asfortranarray(g) for g in _grads(9, shape)]
+    options = {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}
+    for cls, decoupled in ((optim.Adam, False), (optim.AdamW, True)):
+        np.testing.assert_allclose(_run(cls, start, grads, **options),
+                                   adam_reference(start, grads, decoupled=decoupled, **options),
+                                   rtol=0, atol=1e-12)
+
+
 def test_first_adam_step_is_lr_times_the_sign() -> None:
     """With m and v at zero, bias correction makes the first step lr * g / (|g| + eps)."""
     param = nn.Parameter(np.array([1.0, -2.0, 3.0]))
