@@ -21,7 +21,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import minigrad as mg
-from minigrad.autograd import grad_mode
 
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile(
@@ -49,7 +48,7 @@ def _restore_global_state():
     dtype, enabled = mg.get_default_dtype(), mg.is_grad_enabled()
     yield
     mg.set_default_dtype(dtype)
-    grad_mode._mode.enabled = enabled  # no public call sets the mode outside a `with`
+    mg.set_grad_enabled(enabled)
 
 
 @pytest.fixture

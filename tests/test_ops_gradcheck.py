@@ -31,6 +31,7 @@ from hypothesis.extra.numpy import (
 from hypothesis.strategies import SearchStrategy
 
 import minigrad as mg
+import minigrad.nn.functional as F  # noqa: N812 - the PyTorch name; registers nn primitives
 from minigrad.autograd.graph import topological_order
 from minigrad.ops import IndexAdd
 from minigrad.tensor import Tensor
@@ -129,11 +130,10 @@ class Case:
 
 
 SMALL = {"min_side": 1, "max_side": 3}
-MIN_DIMS = 0  # 0-d tensors included
-any_shape = array_shapes(min_dims=MIN_DIMS, max_dims=3, **SMALL)
-two_broadcasting = mutually_broadcastable_shapes(num_shapes=2, min_dims=MIN_DIMS, max_dims=3,
+any_shape = array_shapes(min_dims=0, max_dims=3, **SMALL)
+two_broadcasting = mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
                                                  **SMALL)
-three_broadcasting = mutually_broadcastable_shapes(num_shapes=3, min_dims=MIN_DIMS, max_dims=3,
+three_broadcasting = mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3,
                                                    **SMALL)
 unary = any_shape.map(lambda s: Instance((s,)))
 binary = two_broadcasting.map(lambda b: Instance(b.input_shapes))
@@ -189,6 +189,23 @@ def method(name: str, **kwargs) -> Callable[..., Tensor]:
     return call
 
 
+def _batch_norm(x, weight=None, bias=None):
+    """Training-mode batch_norm (statistics of the batch, differentiated through)."""
+    return F.batch_norm(x, None, None, weight, bias, training=True)
+
+
+def _batch_norm_running(x, weight, bias):
+    """Evaluation-mode batch_norm: fixed running statistics, an affine map of x."""
+    running_mean = mg.tensor(np.array([0.5, -1.0, 0.0]), dtype=x.dtype)
+    running_var = mg.tensor(np.array([2.0, 0.5, 1.0]), dtype=x.dtype)
+    return F.batch_norm(x, running_mean, running_var, weight, bias, training=False)
+
+
+# The "detached" batch_norm mode is absent on purpose: its gradient ignores how the
+# statistics move with x, which finite differences cannot ignore. tests/test_batchnorm.py
+# checks it against the composed graph with detached statistics.
+
+TARGETS = [2, 0, 1, 1]
 REPEATED_ROWS = np.array([0, 2, 0, 0])
 MASK = np.array([[True, False, True], [False, False, True], [True, True, False],
                  [False, True, True]])
@@ -296,6 +313,20 @@ CASES: list[Case] = [
     Case("matmul 3-D x 1-D", lambda a, b: a @ b, ((2, 2, 3), (3,)), ("matmul",)),
     Case("matmul reflected with array", lambda b: np.ones((2, 3), np.float32) @ b, ((3, 2),),
          ("matmul",)),
+    # neural-network primitives (fused nodes registered by minigrad.nn)
+    Case("linear", F.linear, ((2, 3), (4, 3), (4,)), ("linear",)),
+    Case("linear batched, no bias", F.linear, ((2, 2, 3), (4, 3)), ("linear",)),
+    Case("batch_norm (N, C)", _batch_norm, ((5, 3), (3,), (3,)), ("batch_norm",)),
+    Case("batch_norm (N, C, L) without affine", _batch_norm, ((3, 2, 2),), ("batch_norm",)),
+    Case("batch_norm running statistics", _batch_norm_running, ((4, 3), (3,), (3,)),
+         ("batch_norm",)),
+    Case("cross_entropy", lambda z: F.cross_entropy(z, TARGETS), ((4, 3),),
+         ("cross_entropy",)),
+    Case("cross_entropy sum, smoothing, ignored row",
+         lambda z: F.cross_entropy(z, [2, -100, 0, 1], reduction="sum", label_smoothing=0.2),
+         ((4, 3),), ("cross_entropy",)),
+    Case("cross_entropy per row", lambda z: F.cross_entropy(z, TARGETS, reduction="none"),
+         ((4, 3),), ("cross_entropy",)),
     # compositions that matter later (normalization, losses)
     Case("normalize", lambda x: (x - x.mean(0)) / (x.var(0) + 1e-5).sqrt(), ((4, 3),),
          ("sub", "mean", "var", "add", "sqrt", "div")),
