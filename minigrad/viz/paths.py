@@ -9,6 +9,7 @@ dtype, as the engine does). That is the gradient with every edge off the path tr
 constant. Paths sharing a prefix share its VJPs (a depth-first search over the prefix
 tree), and the search only enters edges that lead to `wrt` at all (path counts from one
 pass over the topological order), so the cost is the number of paths times their length.
+Gradient hooks (`register_hook`) are not applied: the paths split the plain chain rule.
 
 On the section-2 layer, x = u + b and x_hat = x - mean(x), the bias has two paths: the
 direct one through x, carrying sum_i dl/dx_hat_i, and the one through the mean, carrying
