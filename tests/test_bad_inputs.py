@@ -1,0 +1,365 @@
+"""A catalogue of bad inputs across the public API, one table, one test.
+
+Each row: what is wrong, a call that does it, the exception type expected (a fitting
+built-in type, or a subclass of one) and a regular expression the message must match;
+the expressions name the op and the offending values, as users need. Every row must also
+surface from minigrad's own code: not an AttributeError, not an exception raised inside
+NumPy or the standard library, and no chained internal exception in the traceback.
+
+Rows marked xfail(strict=True) are bad inputs that do not get a clear error yet; the reason
+says what happens instead. When one is fixed its row passes, the strict xfail fails, and
+the mark must go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn as nn
+import minigrad.nn.functional as F  # noqa: N812 - the PyTorch convention
+from minigrad import viz
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(mg.__file__)) + os.sep
+
+
+@dataclass
+class Env:
+    """What a row may need: a scratch directory, and a way to hide Graphviz's `dot`."""
+
+    tmp: Path
+    monkeypatch: pytest.MonkeyPatch
+
+    def without_dot(self) -> None:
+        empty = self.tmp / "empty-bin"
+        empty.mkdir(exist_ok=True)
+        self.monkeypatch.setenv("PATH", str(empty))
+
+    def checkpoint(self, name: str, content: bytes | None = None) -> Path:
+        """A file under tmp: a valid checkpoint, or `content` written as it is."""
+        path = self.tmp / name
+        if content is None:
+            mg.save({"weight": np.ones(3)}, path)
+        else:
+            path.write_bytes(content)
+        return path
+
+
+def leaf(*shape, dtype=np.float64) -> mg.Tensor:
+    return mg.Tensor(np.ones(shape, dtype=dtype), requires_grad=True)
+
+
+def f32(*shape) -> mg.Tensor:
+    return mg.Tensor(np.ones(shape, dtype=np.float32))
+
+
+def _backward_twice(env):
+    loss = (leaf(3) * 2.0).sum()
+    loss.backward()
+    loss.backward()
+
+
+def _load_state(env, change: Callable[[dict], None]):
+    model = nn.Linear(3, 2)
+    state = model.state_dict()
+    change(state)
+    model.load_state_dict(state)
+
+
+def _truncated_checkpoint(env):
+    path = env.checkpoint("whole.npz")
+    data = path.read_bytes()
+    mg.load(env.checkpoint("half.npz", data[: len(data) // 2]))
+
+
+def _pickled_checkpoint(env):
+    path = env.tmp / "pickled.npz"
+    np.savez(path, payload=np.array([{"code": "runs on load"}], dtype=object))
+    mg.load(path)
+
+
+def _render_without_dot(env):
+    env.without_dot()
+    viz.render((leaf(2) * 2.0).sum(), env.tmp / "graph.svg")
+
+
+def _optimizer_state_of_another_model(env):
+    source = mg.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1, momentum=0.9)
+    target = mg.optim.SGD(nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2)).parameters(), lr=0.1)
+    target.load_state_dict(source.state_dict())
+
+
+def _hook_not_callable(env):
+    x = leaf(2)
+    x.register_hook(3)
+    (x * 2.0).sum().backward()
+
+
+def _params() -> list:
+    return list(nn.Linear(2, 2).parameters())
+
+
+@dataclass
+class Bad:
+    description: str
+    call: Callable[[Env], object]
+    error: type[BaseException]
+    message: str  # a regular expression, searched in str(error)
+    missing: str | None = None  # set: no clear error yet (strict xfail, reason = this)
+
+
+TABLE = [
+    # --- tensors and their data -------------------------------------------------------
+    Bad("non-numeric data", lambda env: mg.tensor(["a", "b"]), TypeError,
+        r"tensor: data of dtype <U1 is not numeric"),
+    Bad("an object that is not data", lambda env: mg.tensor({"a": 1}), TypeError,
+        r"tensor: data of dtype object is not numeric"),
+    Bad("ragged nested lists", lambda env: mg.tensor([[1.0], [1.0, 2.0]]), ValueError,
+        r"tensor: nested sequences of different lengths"),
+    Bad("int tensor requiring grad", lambda env: mg.tensor([1, 2], requires_grad=True),
+        TypeError, r"requires_grad: only floating-point tensors .* int64"),
+    Bad("requires_grad on a non-leaf", lambda env: setattr(leaf(2) * 2.0, "requires_grad", False),
+        RuntimeError, r"requires_grad: can only be changed on leaf tensors.*'mul'"),
+    Bad("integer default dtype", lambda env: mg.set_default_dtype(np.int32), TypeError,
+        r"set_default_dtype: expected a floating dtype, got int32"),
+    Bad("item of several elements", lambda env: leaf(3).item(), ValueError,
+        r"item: the tensor has 3 elements, not 1"),
+    Bad("unknown dtype name", lambda env: mg.tensor([1.0], dtype="foo"), TypeError,
+        r"tensor: .*'foo'", missing="NumPy's \"data type 'foo' not understood\", no op name"),
+    Bad("cast to a non-numeric dtype", lambda env: leaf(3).astype(str), TypeError,
+        r"astype: .*(str|<U)", missing="returns a tensor of strings"),
+    # --- shapes and broadcasting ------------------------------------------------------
+    Bad("misaligned matmul", lambda env: leaf(2, 3) @ leaf(4, 2), ValueError,
+        r"matmul: shapes \(2, 3\) and \(4, 2\) are not aligned \(3 != 4\)"),
+    Bad("matmul of a 0-d tensor", lambda env: leaf() @ leaf(2), ValueError,
+        r"matmul: shapes \(\) and \(2,\): operands must be at least 1-D"),
+    Bad("matmul batch axes that do not broadcast", lambda env: leaf(2, 2, 3) @ leaf(3, 3, 2),
+        ValueError, r"matmul: .*batch dimensions \(2,\) and \(3,\) do not broadcast"),
+    Bad("add of non-broadcastable shapes", lambda env: leaf(2, 3) + leaf(4), ValueError,
+        r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast"),
+    Bad("maximum of non-broadcastable shapes", lambda env: mg.maximum(leaf(3), leaf(2)),
+        ValueError, r"maximum: shapes \(3,\) and \(2,\) cannot be broadcast"),
+    Bad("where of non-broadcastable shapes",
+        lambda env: mg.where(mg.Tensor(np.ones(3, bool)), leaf(2), leaf(3)), ValueError,
+        r"where: shapes \(3,\), \(2,\) and \(3,\) cannot be broadcast"),
+    Bad("where with a float condition",
+        lambda env: mg.where(mg.Tensor(np.ones(3)), leaf(3), leaf(3)), TypeError,
+        r"where: condition must be bool, got float64"),
+    Bad("reshape to a different size", lambda env: leaf(2, 3).reshape(4, 2), ValueError,
+        r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4, 2\)"),
+    Bad("reshape with two -1", lambda env: leaf(2, 3).reshape(-1, -1), ValueError,
+        r"reshape: .*\(2, 3\).*\(-1, -1\)"),
+    Bad("reshape to a string", lambda env: leaf(3).reshape("a"), TypeError,
+        r"reshape: .*'a'", missing="int('a') fails: \"invalid literal for int()\", no op name"),
+    Bad("sum over an axis out of range", lambda env: leaf(2, 3).sum(axis=2), ValueError,
+        r"sum: axis 2 is out of range for a tensor with 2 dimension"),
+    Bad("softmax over an axis out of range", lambda env: leaf(2, 3).softmax(axis=-3),
+        ValueError, r"softmax: axis -3 is out of range"),
+    Bad("mean over a repeated axis", lambda env: leaf(2, 3).mean(axis=(0, -2)), ValueError,
+        r"mean: axis \(0, -2\) repeats an axis"),
+    Bad("sum over a float axis", lambda env: leaf(2).sum(axis=0.5), TypeError,
+        r"sum: axis must be an int.*0\.5"),
+    Bad("softmax over a tuple of axes", lambda env: leaf(2, 3).softmax(axis=(0, 1)), TypeError,
+        r"softmax: .*\(0, 1\)", missing="'too many values to unpack (expected 1)'"),
+    Bad("transpose axes that are not a permutation", lambda env: leaf(2, 3).transpose(0, 0),
+        ValueError, r"transpose: axes \(0, 0\) are not a permutation of 2 axes"),
+    Bad("squeeze of an axis longer than 1", lambda env: leaf(2, 3).squeeze(0), ValueError,
+        r"squeeze: axis 0 has length 2, not 1"),
+    Bad("broadcast_to an incompatible shape", lambda env: leaf(2, 3).broadcast_to((4, 3, 2)),
+        ValueError, r"broadcast_to: cannot broadcast shape \(2, 3\) to \(4, 3, 2\)"),
+    Bad("concatenate of mismatched shapes", lambda env: mg.cat([leaf(2, 3), leaf(2, 4)]),
+        ValueError, r"concatenate: tensor 1 has shape \(2, 4\).*\(2, 3\) outside axis 0"),
+    Bad("concatenate of one tensor instead of a sequence", lambda env: mg.cat(leaf(2, 2)),
+        TypeError, r"concatenate: .*sequence",
+        missing="iterates over the rows of the tensor and concatenates them"),
+    Bad("stack of different shapes", lambda env: mg.stack([leaf(2), leaf(3)]), ValueError,
+        r"stack: all tensors must have one shape, got \[\(2,\), \(3,\)\]"),
+    Bad("index out of range", lambda env: leaf(2, 3)[5], IndexError,
+        r"getitem: index 5 is out of bounds .* \(tensor of shape \(2, 3\)\)"),
+    Bad("float index array", lambda env: leaf(2, 3)[np.array([0.5])], IndexError,
+        r"getitem: index arrays must be integer or bool, got float64"),
+    Bad("boolean mask of the wrong length", lambda env: leaf(2, 3)[np.ones(3, bool)],
+        IndexError, r"getitem: boolean index did not match.*\(tensor of shape \(2, 3\)\)"),
+    Bad("clip bound of a non-broadcastable shape", lambda env: leaf(3).clip(min=np.ones(2)),
+        ValueError, r"clip: .*\(3,\).*\(2,\)",
+        missing="NumPy's broadcast error raised inside numpy/_core, no op name"),
+    Bad("integer tensor to a negative power", lambda env: mg.tensor([1, 2]) ** -1,
+        ValueError, r"pow: .*-1",
+        missing="NumPy's 'Integers to negative integer powers are not allowed.', no op name"),
+    Bad("variance with ddof >= the number of elements", lambda env: leaf(3).var(ddof=3),
+        ValueError, r"var: .*ddof=3.*3", missing="returns NaN with a NumPy RuntimeWarning"),
+    Bad("max of an empty tensor", lambda env: mg.tensor(np.zeros(0)).max(), ValueError,
+        r"max: .*(empty|no elements|shape \(0,\))",
+        missing="NumPy's 'zero-size array to reduction operation maximum' from inside numpy"),
+    Bad("gelu with an unknown approximation", lambda env: leaf(3).gelu(approximate="fast"),
+        ValueError, r"gelu: approximate must be 'none' or 'tanh', got 'fast'"),
+    Bad("clip without bounds", lambda env: leaf(3).clip(), ValueError,
+        r"clip: give at least one of min and max"),
+    # --- factories and randomness -------------------------------------------------------
+    Bad("zeros of a negative length", lambda env: mg.zeros(-1), ValueError,
+        r"zeros: .*-1", missing="NumPy's 'negative dimensions are not allowed', no op name"),
+    Bad("eye of a negative size", lambda env: mg.eye(-1), ValueError, r"eye: .*-1",
+        missing="NumPy's 'negative dimensions are not allowed' from inside numpy"),
+    Bad("arange with step 0", lambda env: mg.arange(0, 10, 0), ValueError,
+        r"arange: .*step.*0", missing="a bare ZeroDivisionError('division by zero')"),
+    Bad("randn with a fractional length", lambda env: mg.randn(2, 3.5), TypeError,
+        r"randn: .*3\.5", missing="silently truncated to shape (2, 3)"),
+    Bad("negative seed", lambda env: mg.manual_seed(-1), ValueError, r"manual_seed: .*-1",
+        missing="NumPy's 'expected non-negative integer' from numpy/random"),
+    # --- autograd ---------------------------------------------------------------------
+    Bad("backward of a non-scalar", lambda env: leaf(3).exp().backward(), RuntimeError,
+        r"backward: the output of shape \(3,\) is not a scalar"),
+    Bad("backward with a gradient of the wrong shape",
+        lambda env: leaf(3).exp().backward(mg.ones(2)), RuntimeError,
+        r"backward: gradient has shape \(2,\) but the output has shape \(3,\)"),
+    Bad("backward twice without retain_graph", _backward_twice, RuntimeError,
+        r"backward: trying to backward through the graph a second time \(at 'sum'\).*"
+        r"retain_graph=True"),
+    Bad("backward of a tensor that does not require grad",
+        lambda env: mg.ones(2).sum().backward(), RuntimeError,
+        r"backward: the tensor of shape \(\) does not require grad"),
+    Bad("grad of an unused input", lambda env: mg.grad((leaf(2) * 2.0).sum(), [leaf(2)]),
+        RuntimeError, r"grad: input 0 \(shape \(2,\)\) was not used.*allow_unused=True"),
+    Bad("grad of an input that does not require grad",
+        lambda env: mg.grad((leaf(2) * 2.0).sum(), [mg.ones(2)]), RuntimeError,
+        r"grad: input 0 does not require grad"),
+    Bad("a hook that is not callable", _hook_not_callable, TypeError,
+        r"register_hook: .*callable.*3|register_hook: .*int",
+        missing="accepted; backward later fails with \"'int' object is not callable\""),
+    Bad("gradcheck with nothing to check", lambda env: mg.gradcheck(lambda x: x * 2.0,
+                                                                    [mg.ones(2)]),
+        ValueError, r"gradcheck: no input requires grad"),
+    # --- nn -------------------------------------------------------------------------
+    Bad("Linear with the wrong in_features", lambda env: nn.Linear(4, 2)(f32(3, 5)), ValueError,
+        r"Linear\(in_features=4, .*shape \(3, 5\) has 5 features.*expected in_features=4"),
+    Bad("Linear with a negative size", lambda env: nn.Linear(-1, 2), ValueError,
+        r"Linear: in_features must be a non-negative int, got -1"),
+    Bad("Linear with float64 input and float32 weights",
+        lambda env: nn.Linear(2, 2)(mg.Tensor(np.ones((1, 2)))), TypeError,
+        r"linear: the input is float64 but the weight is float32"),
+    Bad("BatchNorm1d with the wrong channels", lambda env: nn.BatchNorm1d(4)(f32(3, 5)),
+        ValueError, r"BatchNorm1d\(4\): the input of shape \(3, 5\) has 5 channels.*expected 4"),
+    Bad("BatchNorm training batch of one sample", lambda env: nn.BatchNorm1d(4)(f32(1, 4)),
+        ValueError, r"BatchNorm1d: expected more than 1 value per channel when training.*"
+        r"\(1, 4\)"),
+    Bad("BatchNorm2d given a 2-D input", lambda env: nn.BatchNorm2d(4)(f32(2, 4)), ValueError,
+        r"BatchNorm2d\(4\): expected a 4-D \(N, C, H, W\) input, got shape \(2, 4\)"),
+    Bad("LayerNorm of the wrong trailing shape", lambda env: nn.LayerNorm(4)(f32(2, 3)),
+        ValueError, r"layer_norm: the input of shape \(2, 3\) does not end with .*\(4,\)"),
+    Bad("Dropout probability above 1", lambda env: nn.Dropout(1.5), ValueError,
+        r"Dropout: p must be a probability in \[0, 1\], got 1.5"),
+    Bad("Sequential of a non-module", lambda env: nn.Sequential(nn.Linear(2, 2), 3), TypeError,
+        r"Sequential: expected a Module, got int at position 1"),
+    Bad("cross-entropy target out of range",
+        lambda env: F.cross_entropy(f32(2, 3), mg.tensor([0, 3])), IndexError,
+        r"cross_entropy: target 3 at position \(1,\) is not a class index in \[0, 3\)"),
+    Bad("cross-entropy negative target",
+        lambda env: F.cross_entropy(f32(2, 3), mg.tensor([0, -1])), IndexError,
+        r"cross_entropy: target -1 .* not a class index in \[0, 3\)"),
+    Bad("cross-entropy float targets",
+        lambda env: F.cross_entropy(f32(2, 3), mg.tensor([0.0, 1.0])), TypeError,
+        r"cross_entropy: the target must hold integer class indices, got float32"),
+    Bad("cross-entropy target of the wrong shape",
+        lambda env: F.cross_entropy(f32(2, 3), mg.tensor([0, 1, 2])), ValueError,
+        r"cross_entropy: logits of shape \(2, 3\) need a target of shape \(2,\), got \(3,\)"),
+    Bad("mse_loss of mismatched shapes",
+        lambda env: F.mse_loss(mg.zeros(2, 3), mg.zeros(3, 2)), ValueError,
+        r"mse_loss: the input has shape \(2, 3\) but the target has shape \(3, 2\)"),
+    Bad("unknown loss reduction", lambda env: F.mse_loss(mg.zeros(2), mg.zeros(2),
+                                                         reduction="avg"),
+        ValueError, r"mse_loss: reduction must be one of .*got 'avg'"),
+    Bad("state dict with a missing key", lambda env: _load_state(env, lambda s: s.pop("bias")),
+        RuntimeError, r"load_state_dict for Linear: missing keys: \['bias'\]"),
+    Bad("state dict with an unexpected key",
+        lambda env: _load_state(env, lambda s: s.update(extra=np.ones(2))), RuntimeError,
+        r"load_state_dict for Linear: unexpected keys: \['extra'\]"),
+    Bad("state dict with a mis-shaped key",
+        lambda env: _load_state(env, lambda s: s.update(weight=np.ones((3, 3)))), RuntimeError,
+        r"load_state_dict for Linear: size mismatch for 'weight': .*\(3, 3\).*\(2, 3\)"),
+    # --- optim ----------------------------------------------------------------------
+    Bad("negative learning rate", lambda env: mg.optim.SGD(_params(), lr=-0.1), ValueError,
+        r"SGD: lr must be a number >= 0, got -0.1"),
+    Bad("empty parameter list", lambda env: mg.optim.Adam([]), ValueError,
+        r"Adam: got an empty parameter list"),
+    Bad("parameters that are not tensors", lambda env: mg.optim.SGD([np.ones(2)], lr=0.1),
+        TypeError, r"SGD: parameters must be tensors, got ndarray at position 0"),
+    Bad("a single tensor instead of an iterable", lambda env: mg.optim.Adam(leaf(2)),
+        TypeError, r"Adam: params must be an iterable of tensors.*single Tensor"),
+    Bad("Adam betas outside [0, 1)", lambda env: mg.optim.Adam(_params(), betas=(0.9, 1.5)),
+        ValueError, r"Adam: betas must be two numbers in \[0, 1\), got \(0.9, 1.5\)"),
+    Bad("Nesterov without momentum", lambda env: mg.optim.SGD(_params(), lr=0.1, nesterov=True),
+        ValueError, r"SGD: Nesterov momentum needs momentum > 0"),
+    Bad("optimizer state of another model", _optimizer_state_of_another_model, ValueError,
+        r"SGD.load_state_dict: param group 0 has 2 parameters in the state, 4 here"),
+    Bad("StepLR with step_size 0",
+        lambda env: mg.optim.StepLR(mg.optim.SGD(_params(), lr=0.1), step_size=0),
+        ValueError, r"StepLR: step_size must be a positive int, got 0"),
+    # --- checkpoints ----------------------------------------------------------------
+    Bad("loading a missing file", lambda env: mg.load(env.tmp / "nope.npz"), FileNotFoundError,
+        r"load: no checkpoint at '.*nope\.npz'"),
+    Bad("loading a truncated checkpoint", _truncated_checkpoint, ValueError,
+        r"load: cannot read the checkpoint '.*half\.npz'"),
+    Bad("loading a file that is not a checkpoint",
+        lambda env: mg.load(env.checkpoint("text.npz", b"not a checkpoint")), ValueError,
+        r"load: cannot read the checkpoint '.*text\.npz': it is not an \.npz archive"),
+    Bad("loading a checkpoint that carries pickled objects", _pickled_checkpoint, ValueError,
+        r"load: cannot read the checkpoint '.*pickled\.npz': it carries pickled objects"),
+    Bad("loading a directory", lambda env: mg.load(env.tmp), ValueError,
+        r"load: cannot read the checkpoint '.*'.*Is a directory"),
+    Bad("saving an object that is not data",
+        lambda env: mg.save({"a": object()}, env.tmp / "o.npz"), TypeError,
+        r"save: cannot store a object \(at obj\['a'\]\)"),
+    Bad("saving into a missing directory",
+        lambda env: mg.save({"a": np.ones(2)}, env.tmp / "no" / "such" / "x.npz"),
+        FileNotFoundError, r"save: .*no/such",
+        missing="tempfile's error naming a hidden temporary file, raised inside tempfile.py"),
+    # --- viz ------------------------------------------------------------------------
+    Bad("rendering without Graphviz's dot", _render_without_dot, RuntimeError,
+        r"render: Graphviz's `dot` executable was not found.*graph\.svg.*apt-get install"),
+    Bad("rendering to an unknown extension",
+        lambda env: viz.render((leaf(2) * 2.0).sum(), env.tmp / "g.xyz"), ValueError,
+        r"render: cannot tell the format of '.*g\.xyz' from its extension"),
+    Bad("drawing something that is not a tensor", lambda env: viz.draw(np.ones(3)), TypeError,
+        r"draw: roots must be a Tensor"),
+    Bad("grad_paths with respect to a constant",
+        lambda env: viz.grad_paths((leaf(2) * 2.0).sum(), mg.ones(2)), ValueError,
+        r"grad_paths: wrt \(shape \(2,\)\) does not require grad"),
+]
+
+
+def _innermost_frame(error: BaseException) -> traceback.FrameSummary:
+    return traceback.extract_tb(error.__traceback__)[-1]
+
+
+def _row(bad: Bad):
+    marks = [pytest.mark.xfail(strict=True, reason=bad.missing)] if bad.missing else []
+    return pytest.param(bad, id=bad.description, marks=marks)
+
+
+@pytest.mark.parametrize("bad", [_row(bad) for bad in TABLE])
+def test_bad_input_gets_a_clear_error(bad: Bad, tmp_path, monkeypatch):
+    with pytest.raises(Exception) as caught:
+        bad.call(Env(tmp_path, monkeypatch))
+    error = caught.value
+    assert isinstance(error, bad.error), f"{type(error).__name__}: {error}"
+    assert not isinstance(error, AttributeError), error
+    assert re.search(bad.message, str(error), re.DOTALL), str(error)
+    origin = _innermost_frame(error).filename
+    assert origin.startswith(PACKAGE_DIR), f"raised inside {origin}, not by minigrad: {error}"
+    assert error.__context__ is None or error.__suppress_context__, (
+        f"an internal {type(error.__context__).__name__} is chained to the error"
+    )
+
+
+def test_the_catalogue_is_large_and_distinct():
+    descriptions = [bad.description for bad in TABLE]
+    assert len(set(descriptions)) == len(descriptions)
+    assert sum(bad.missing is None for bad in TABLE) >= 30
