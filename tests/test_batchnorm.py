@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minigrad as mg
 import minigrad.nn as nn
@@ -133,6 +135,20 @@ def test_fused_equals_composed(shape, stats: str, training: bool, create_graph: 
     var = None if training else np.linspace(0.5, 2, shape[1])
     np.testing.assert_allclose(results[0][0], _reference(x.data, w.data, b.data, mean, var),
                                atol=1e-12)
+
+
+@given(n=st.integers(2, 4), c=st.integers(1, 3), spatial=st.lists(st.integers(1, 3), max_size=2),
+       stats=st.sampled_from(MODES), training=st.booleans(), seed=st.integers(0, 2**16))
+def test_fused_equals_composed_on_drawn_shapes(n, c, spatial, stats, training, seed) -> None:
+    x, w, b, g = _inputs((n, c, *spatial), seed)
+    outputs = []
+    for fused in (True, False):
+        running = [mg.tensor(np.full(c, 0.25)), mg.tensor(np.full(c, 1.5))]
+        y = F.batch_norm(x, *running, w, b, training=training, stats=stats, fused=fused)
+        grads = mg.grad(y, [x, w, b], mg.tensor(g))
+        outputs.append([y.data, *(t.data for t in grads), *(r.data for r in running)])
+    for fused_value, composed_value in zip(*outputs):
+        np.testing.assert_allclose(fused_value, composed_value, rtol=0, atol=1e-10)
 
 
 @pytest.mark.parametrize("fused", [True, False])

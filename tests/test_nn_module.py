@@ -171,6 +171,16 @@ def test_load_state_dict_names_missing_unexpected_and_mis_shaped_keys() -> None:
     assert model[2].bias.data.tolist() == [1.0, 1.0]
 
 
+def test_deepcopy_makes_an_independent_model() -> None:
+    model = _model()
+    clone = copy.deepcopy(model)
+    clone[2].weight.data += 1
+    clone(mg.randn(4, 3))
+    assert not np.array_equal(clone[2].weight.data, model[2].weight.data)
+    assert int(model[0].norm.num_batches_tracked.item()) == 0
+    assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
+
+
 def test_repr_is_a_tree() -> None:
     assert repr(_model()) == (
         "Sequential(\n"

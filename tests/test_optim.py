@@ -212,6 +212,10 @@ def test_load_state_dict_errors() -> None:
     other = optim.SGD([nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))], lr=0.1)
     with pytest.raises(ValueError, match="param group 0 has 2 parameters in the state, 1 here"):
         optimizer.load_state_dict(other.state_dict())
+    state = optimizer.state_dict()
+    state["state"][5] = {"momentum_buffer": np.zeros(2)}
+    with pytest.raises(ValueError, match="names parameter 5, which no param group lists"):
+        optimizer.load_state_dict(state)
 
 
 @pytest.mark.parametrize("call, error, message", [

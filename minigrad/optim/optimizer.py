@@ -145,6 +145,11 @@ class Optimizer:
             params.update(zip(saved["params"], group["params"]))
         state = {}
         for key, values in state_dict["state"].items():
+            if int(key) not in params:
+                raise ValueError(
+                    f"{self._name}.load_state_dict: the state names parameter {key}, which "
+                    "no param group lists"
+                )
             p = params[int(key)]
             state[p] = {name: _restore(value, p) for name, value in values.items()}
         for saved, group in zip(groups, self.param_groups):
