@@ -85,7 +85,8 @@ def bias_drift(mode: Mode = "detached", steps: int = 50, lr: float = 0.1, seed: 
             "scale": a learnable per-unit scale, `y = gamma * x_hat`. "shift": a learnable
             per-unit shift, `y = x_hat + beta` (the role BatchNorm's beta plays).
         head_weight_decay: L2 penalty `wd/2 ||param||^2` on the head's parameter.
-        samples, features: size of the training set.
+        samples: number of samples in the training set.
+        features: number of units of the layer.
 
     Returns:
         A dict of per-step arrays, row k describing the state before update k:
@@ -94,9 +95,10 @@ def bias_drift(mode: Mode = "detached", steps: int = 50, lr: float = 0.1, seed: 
         `output_change` (steps,): max |x_hat_k - x_hat_0|, how much the layer's output moved.
         Also `b_final` and `head_final` (features,), the values after the last update.
 
-    >>> r = bias_drift("full", steps=3)
-    >>> float(abs(r["grad_b"]).max()) < 1e-12
-    True
+    Example:
+        >>> r = bias_drift("full", steps=3)
+        >>> float(abs(r["grad_b"]).max()) < 1e-12
+        True
     """
     check_choice("bias_drift", "mode", mode, MODES)
     check_choice("bias_drift", "head", head, HEADS)

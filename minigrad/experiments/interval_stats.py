@@ -54,7 +54,9 @@ def interval_stats(mode: Mode = "interval", every: int = 10, steps: int = 300,
         mode: "interval" (training-set statistics every `every` steps, outside the
             gradient), "batch" (BatchNorm) or "detached" (BatchNorm, statistics detached).
         every: steps between recomputations of the statistics ("interval" only).
-        steps, lr, batch_size: plain SGD on shuffled mini-batches.
+        steps: number of SGD steps.
+        lr: learning rate of plain SGD.
+        batch_size: size of the shuffled mini-batches.
         seed: seeds the split, the initialization and the batch order.
         hidden: width of the normalized layer.
         data: a `Split` to train on instead of the digits.

@@ -64,7 +64,8 @@ def scale_drift(stats: Stats = "detached", steps: int = 200, lr: float = 0.5, se
 
     Args:
         stats: "batch" (differentiate through the training-set mean and std) or "detached".
-        steps, lr: gradient descent on the whole training set.
+        steps: number of gradient steps, each on the whole training set.
+        lr: learning rate of plain gradient descent.
         seed: seeds the data split and the initial weights.
         head: what the normalized layer feeds. "classifier": ReLU, then a learned linear
             layer and cross-entropy (the downstream layer gains from larger activations).
@@ -81,9 +82,10 @@ def scale_drift(stats: Stats = "detached", steps: int = 200, lr: float = 0.5, se
         `radial_cos` (<W, g>/(||W|| ||g||)), `grad_w_norm`, `b_norm`, `grad_b_norm`,
         `train_accuracy`, `test_accuracy`.
 
-    >>> r = scale_drift("batch", steps=2)
-    >>> float(abs(r["radial_cos"]).max()) < 1e-12
-    True
+    Example:
+        >>> r = scale_drift("batch", steps=2)
+        >>> float(abs(r["radial_cos"]).max()) < 1e-12
+        True
     """
     check_choice("scale_drift", "stats", stats, STATS)
     check_choice("scale_drift", "head", head, HEADS)

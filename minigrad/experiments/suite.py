@@ -90,26 +90,29 @@ def _vector(values: np.ndarray) -> str:
 
 
 def summary_markdown(results: Results) -> str:
-    """The measured numbers as Markdown (sections for the stages that ran)."""
+    """The measured numbers as Markdown, one section per stage that ran."""
     parts = ["# Measured numbers", ""]
-    if results.bias:
-        parts += _bias_section(results.bias)
-    if results.heads:
-        parts += _heads_section(results.heads)
-    if results.scale:
-        parts += _scale_section(results.scale)
-    if results.interval:
-        parts += _interval_section(results.interval)
+    for name in SECTIONS:
+        section = section_markdown(results, name)
+        if section:
+            parts += [f"## {section[0]}", "", *section[1], ""]
     return "\n".join(parts) + "\n"
 
 
-def _bias_section(bias: dict[str, Result]) -> list[str]:
+def section_markdown(results: Results, name: str) -> tuple[str, list[str]] | None:
+    """(title, table lines) of one section ("bias", "heads", "scale", "interval"), or None
+    when its stage did not run."""
+    source, make = SECTIONS[name]
+    data = getattr(results, source)
+    return make(data) if data else None
+
+
+def _bias_section(bias: dict[str, Result]) -> tuple[str, list[str]]:
     detached, full = bias["detached"], bias["full"]
     steps = len(detached["loss"])
     loss_change = np.abs(detached["loss"] - detached["loss"][0]).max() / detached["loss"][0]
     grad_spread = np.abs(detached["grad_b"] - detached["grad_b"][0]).max()
-    return [
-        f"## Bias drift ({steps} steps, lr {BIAS['lr']}, float64)", "",
+    return f"Bias drift ({steps} steps, lr {BIAS['lr']}, float64)", [
         "| | E[x] detached | E[x] differentiated |", "|---|---|---|",
         f"| ∂l/∂b at step 0 | {_vector(detached['grad_b'][0])} | "
         f"{_vector(full['grad_b'][0])} |",
@@ -122,27 +125,27 @@ def _bias_section(bias: dict[str, Result]) -> list[str]:
         f"| largest relative change of the loss | {_g(loss_change)} | "
         f"{_g(np.abs(full['loss'] - full['loss'][0]).max() / full['loss'][0])} |",
         f"| largest change of the layer's output x̂ | {_g(detached['output_change'].max())} "
-        f"| {_g(full['output_change'].max())} |", "",
+        f"| {_g(full['output_change'].max())} |",
     ]
 
 
-def _heads_section(heads: dict[str, Result]) -> list[str]:
-    lines = [f"## A learnable head after x̂, E[x] detached ({HEAD_RUN['steps']} steps, "
-             f"lr {HEAD_RUN['lr']})", "",
-             "| head | ‖b‖ at the end | ‖∂l/∂b‖ at the end | b still moving per step | "
+def _heads_section(heads: dict[str, Result]) -> tuple[str, list[str]]:
+    title = (f"A learnable head after x̂, E[x] detached ({HEAD_RUN['steps']} steps, "
+             f"lr {HEAD_RUN['lr']})")
+    lines = ["| head | ‖b‖ at the end | ‖∂l/∂b‖ at the end | b still moving per step | "
              "loss, first → last |", "|---|---|---|---|---|"]
     for label, r in heads.items():
         last_step = np.linalg.norm(r["b_final"] - r["b"][-1])
         lines.append(f"| {label} | {_g(np.linalg.norm(r['b_final']))} | "
                      f"{_g(np.linalg.norm(r['grad_b'][-1]))} | {_g(last_step)} | "
                      f"{_g(r['loss'][0])} → {_g(r['loss'][-1])} |")
-    return lines + [""]
+    return title, lines
 
 
-def _scale_section(scale: dict[str, Result]) -> list[str]:
-    lines = [f"## Scale drift on the digits ({SCALE['steps']} full-batch steps, lr "
-             f"{SCALE['lr']}, float64)", "",
-             "| head | μ, σ | ‖W‖, first → last | smallest ‖W_j‖ | ⟨W,g⟩/(‖W‖‖g‖), mean "
+def _scale_section(scale: dict[str, Result]) -> tuple[str, list[str]]:
+    title = (f"Scale drift on the digits ({SCALE['steps']} full-batch steps, lr "
+             f"{SCALE['lr']}, float64)")
+    lines = ["| head | μ, σ | ‖W‖, first → last | smallest ‖W_j‖ | ⟨W,g⟩/(‖W‖‖g‖), mean "
              "of the last 50 steps | largest abs. of it | loss, first → last | "
              "test accuracy |", "|---|---|---|---|---|---|---|---|"]
     for key, r in scale.items():
@@ -152,14 +155,14 @@ def _scale_section(scale: dict[str, Result]) -> list[str]:
             f"{_g(r['w_norm'][0])} → {_g(r['w_norm'][-1])} | {_g(r['w_row_norms'].min())} | "
             f"{_g(r['radial_cos'][-50:].mean())} | {_g(np.abs(r['radial_cos']).max())} | "
             f"{_g(r['loss'][0])} → {_g(r['loss'][-1])} | {r['test_accuracy'][-1]:.1%} |")
-    return lines + [""]
+    return title, lines
 
 
-def _interval_section(interval: dict[float, dict[str, Result]]) -> list[str]:
-    lines = [f"## Training-set statistics every k steps vs BatchNorm ({INTERVAL['steps']} "
-             f"SGD steps, batch {INTERVAL['batch_size']})", "",
-             "| lr | normalization | test accuracy at the end (best) | mean loss of the last "
-             "50 steps | ‖b‖, first → last | ‖W‖, first → last | blew up |",
+def _interval_section(interval: dict[float, dict[str, Result]]) -> tuple[str, list[str]]:
+    title = (f"Training-set statistics every k steps vs BatchNorm ({INTERVAL['steps']} "
+             f"SGD steps, batch {INTERVAL['batch_size']})")
+    lines = ["| lr | normalization | test accuracy at the end (best) | mean loss of the last "
+             "50 steps | ‖b‖, first → last | ‖W‖, first → last | loss became inf/NaN |",
              "|---|---|---|---|---|---|---|"]
     for lr, runs in interval.items():
         for label, r in runs.items():
@@ -170,10 +173,18 @@ def _interval_section(interval: dict[float, dict[str, Result]]) -> list[str]:
                 f"({np.nanmax(r['test_accuracy']):.1%}) | {_g(finite[-50:].mean())} | "
                 f"{_g(r['b_norm'][0])} → {_g(_last_finite(r['b_norm']))} | "
                 f"{_g(r['w_norm'][0])} → {_g(_last_finite(r['w_norm']))} | "
-                f"{f'at step {diverged} (loss not finite)' if diverged >= 0 else 'no'} |")
-    return lines + [""]
+                f"{f'at step {diverged}' if diverged >= 0 else 'no'} |")
+    return title, lines
 
 
 def _last_finite(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(finite[-1]) if len(finite) else float("nan")
+
+
+SECTIONS = {  # name -> (field of Results, table maker)
+    "bias": ("bias", _bias_section),
+    "heads": ("heads", _heads_section),
+    "scale": ("scale", _scale_section),
+    "interval": ("interval", _interval_section),
+}

@@ -1,0 +1,116 @@
+"""Regenerate every figure and table of measured numbers that the documentation shows.
+
+    python docs/make_figures.py                  # everything (about a minute)
+    python docs/make_figures.py --skip-examples  # without the example training runs
+
+Writes into docs/figures/: the demo's plots and graphs (the same code as
+`python -m minigrad demo`), the graphs of the concept pages, the tables of numbers that the
+experiments page includes (`numbers_*.md`), and the figures of the example scripts.
+Needs matplotlib, scikit-learn and Graphviz's `dot`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = Path(__file__).resolve().parent / "figures"
+sys.path.insert(0, str(ROOT))  # the checkout's minigrad and examples, installed or not
+
+import minigrad as mg  # noqa: E402
+from minigrad import demo, viz  # noqa: E402
+from minigrad.experiments import suite  # noqa: E402
+
+
+def concept_graphs(out: Path) -> list[Path]:
+    """The drawings of the concept pages, built by the code those pages show."""
+    written = []
+
+    a = mg.tensor(2.0, requires_grad=True, name="a")
+    b = mg.tensor(-3.0, requires_grad=True, name="b")
+    y = (a * b + b).tanh()
+    y.name = "y"
+    written.append(viz.render(y, out / "concept_graph.svg", show_values=True,
+                              title="y = tanh(a * b + b)"))
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = (x * x + x).sum()
+    y.name = "y"
+    y.backward(retain_graph=True)
+    written.append(viz.render(y, out / "concept_reverse.svg", wrt=x,
+                              title="y = sum(x * x + x): three paths from x"))
+
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
+    y = (x * x.detach()).sum()
+    y.name = "y"
+    y.backward(retain_graph=True)
+    written.append(viz.render(y, out / "concept_detach.svg", wrt=x,
+                              title="y = sum(x * x.detach()): dy/dx = x"))
+
+    x = mg.tensor(2.0, requires_grad=True, dtype=np.float64, name="x")
+    (dy,) = mg.grad(x ** 3, x, create_graph=True)
+    dy.name = "dy/dx"
+    written.append(viz.render(dy, out / "concept_higher_order.svg", show_values=True,
+                              title="the graph of dy/dx for y = x ** 3 (create_graph=True)"))
+    return written
+
+
+def number_tables(results: suite.Results, out: Path) -> list[Path]:
+    """One Markdown table per experiment family, for the docs to include."""
+    written = []
+    for name in suite.SECTIONS:
+        section = suite.section_markdown(results, name)
+        if section is None:
+            continue
+        title, lines = section
+        path = out / f"numbers_{name}.md"
+        path.write_text(f"*{title}*\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def example_figures(out: Path) -> list[Path]:
+    """The figures of the example scripts, with their default settings."""
+    from examples import bn_distributions, train_digits, train_mlp
+
+    runs = [
+        (train_mlp.main, ["--data", "moons", "--out", str(out / "train_mlp_moons.png")]),
+        (train_mlp.main, ["--data", "spirals", "--out", str(out / "train_mlp_spirals.png")]),
+        (train_digits.main, ["--out", str(out / "train_digits.png")]),
+        (bn_distributions.main, ["--out", str(out / "bn_distributions.png")]),
+    ]
+    written = []
+    for main, argv in runs:
+        main([*argv, "--no-progress"])
+        written.append(Path(argv[argv.index("--out") + 1]))
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-examples", action="store_true",
+                        help="do not rerun the example training scripts")
+    parser.add_argument("--out", type=Path, default=FIGURES, help="output folder")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    results = demo.run_experiments()
+    written = demo.write_plots(results, args.out)
+    written += demo.write_graphs(args.out)
+    written += concept_graphs(args.out)
+    written += number_tables(results, args.out)
+    if not args.skip_examples:
+        written += example_figures(args.out)
+    print(f"wrote {len(written)} files in {time.perf_counter() - start:.0f} s:")
+    for path in written:
+        print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
