@@ -11,6 +11,7 @@
 # Tensor first: the op modules it binds import it back.
 from minigrad.tensor import Tensor  # isort: skip
 
+from minigrad.autograd.anomaly import detect_anomaly
 from minigrad.autograd.engine import grad
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.dtypes import get_default_dtype, set_default_dtype
@@ -34,20 +35,21 @@ from minigrad.testing import gradcheck, gradgradcheck
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("nn", "optim", "viz", "experiments")
+from minigrad import nn, optim, viz  # isort: skip - viz records module calls from import on
 
 
 def __getattr__(name: str):
-    # Subpackages load on first use, so `import minigrad` stays light.
-    if name in _SUBPACKAGES:
+    # The experiments load on first use: they are not needed to build or train models.
+    if name == "experiments":
         import importlib
 
-        return importlib.import_module(f"minigrad.{name}")
+        return importlib.import_module("minigrad.experiments")
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
 
+
 __all__ = [
-    "Tensor", "arange", "enable_grad", "eye", "full", "get_default_dtype", "grad",
+    "Tensor", "arange", "detect_anomaly", "enable_grad", "eye", "full", "get_default_dtype", "grad",
     "gradcheck", "gradgradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
     "ones_like", "rand", "randn", "save", "set_default_dtype", "set_grad_enabled", "tensor",
-    "zeros", "zeros_like", *_function_names,
+    "zeros", "zeros_like", "nn", "optim", "viz", *_function_names,
 ]

@@ -6,6 +6,7 @@ gradient of the output.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -18,14 +19,22 @@ _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
-try:  # SciPy's erf is fast; without SciPy, math.erf per element is exact but slower
-    from scipy.special import erf as _erf
-except ImportError:  # pragma: no cover - exercised only where SciPy is absent
-    _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
-    def _erf(x: np.ndarray) -> np.ndarray:
-        return _erf_scalar(x).astype(x.dtype)
+@functools.cache
+def _erf_kernel():
+    """SciPy's erf when SciPy is installed (fast), else math.erf per element (exact, slower).
 
+    Looked up on first use: importing scipy.special costs about 0.3 s."""
+    try:
+        from scipy.special import erf
+
+        return erf
+    except ImportError:  # pragma: no cover - exercised only where SciPy is absent
+        return np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return np.asarray(_erf_kernel()(x)).astype(x.dtype, copy=False)
 
 
 @register
