@@ -67,7 +67,7 @@ def thread_report(library: str) -> dict:
     try:
         import threadpoolctl
     except ImportError:
-        report["threadpools"] = "threadpoolctl not installed"
+        report["threadpools"] = [_numpy_blas_from_config()]
     else:
         report["threadpools"] = [
             {key: info.get(key) for key in
@@ -86,3 +86,19 @@ def thread_report(library: str) -> dict:
         report["torch_interop_threads"] = torch.get_num_interop_threads()
     report["python"] = sys.version.split()[0]
     return report
+
+
+def _numpy_blas_from_config() -> dict:
+    """Without threadpoolctl: NumPy's build record of its BLAS, and the thread count the
+    usual variables ask for (the kernel chosen at run time is then unknown)."""
+    import numpy
+
+    try:
+        blas = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    except Exception:  # older NumPy: no dict mode
+        blas = {}
+    requested = next((os.environ[v] for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+                      if os.environ.get(v)), None)
+    return {"internal_api": blas.get("name", "unknown BLAS"), "version": blas.get("version"),
+            "num_threads": requested or f"{os.cpu_count()} (default; threadpoolctl not installed)",
+            "architecture": None, "filepath": None}
