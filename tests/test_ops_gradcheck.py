@@ -223,6 +223,9 @@ CASES: list[Case] = [
     Case("pow integer exponent", lambda a: a**3, unary, ("pow",)),
     Case("pow float exponent", lambda a: a**-1.5, unary, ("pow",), "positive"),
     Case("pow scalar base", lambda b: 2.0**b, unary, ("pow",)),
+    Case("pow zero and integer exponents",
+         lambda a: a ** Tensor(np.array([0.0, 1.0, 2.0, 3.0], a.dtype)), ((2, 4),),
+         ("pow", "where")),
     Case("rsub rmul radd", lambda a: 1.0 - 3.0 * a + 2.0, unary, ("sub", "mul", "add")),
     # unary math and activations
     Case("exp", method("exp"), unary, ("exp",)),
@@ -435,6 +438,18 @@ def test_maximum_ties_with_broadcast_scalar() -> None:
     ga, gb = _grad(mg.maximum, [0.0, 1.0, 0.0, -1.0], 0.0)
     np.testing.assert_array_equal(ga, [0.5, 2.0, 1.5, 0.0])
     np.testing.assert_array_equal(gb, 0.5 * 1 + 0.5 * 3 + 4.0)
+
+
+def test_pow_with_zero_exponent_has_zero_derivative_at_zero() -> None:
+    """Polynomial features x^k, k = 0..3, at x = 0 and 2: d/dx x^0 = 0 (not 0 * inf)."""
+    exponents = mg.tensor(np.array([0.0, 1.0, 2.0, 3.0]))
+    (gx,) = _grad(lambda t: t.reshape(2, 1) ** exponents, [0.0, 2.0])
+    # k x^(k-1) is (0, 1, 0, 0) at 0 and (0, 1, 4, 12) at 2; cotangent rows (1..4), (5..8)
+    np.testing.assert_array_equal(gx, [2.0, 6 * 1 + 7 * 4 + 8 * 12])
+    x = mg.tensor(np.array([0.0]), requires_grad=True)
+    (g,) = mg.grad((x**0.0).sum(), x, create_graph=True)
+    (gg,) = mg.grad(g.sum(), x, allow_unused=True)
+    assert g.item() == 0.0 and (gg is None or gg.item() == 0.0)
 
 
 @pytest.mark.parametrize("op, expected", [("relu", 0.0), ("abs", 0.0)])

@@ -179,6 +179,15 @@ def test_integer_data_becomes_default_float_in_float_math() -> None:
     i = mg.tensor([1, 4])
     assert i.sqrt().dtype == i.exp().dtype == (i / 2).dtype == np.float32
     np.testing.assert_allclose(i.sqrt().numpy(), [1.0, 2.0])
+    assert i.mean().dtype == i.var().dtype == i.std().dtype == i.logsumexp().dtype \
+        == i.softmax().dtype == np.float32
+    assert i.mean().item() == 2.5 and i.var(ddof=1).item() == 4.5
+    assert i.sum().dtype == i.max().dtype == np.int64  # these stay integers
+    assert mg.tensor([True, False, True, True]).mean().item() == 0.75
+
+
+def test_integer_reductions_follow_the_default_dtype(float64) -> None:
+    assert mg.tensor([1, 2]).mean().dtype == mg.tensor([1, 2]).logsumexp().dtype == np.float64
 
 
 # --- factories ----------------------------------------------------------------------------

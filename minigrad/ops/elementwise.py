@@ -106,7 +106,10 @@ class Div(_Broadcasting):
 
 @register
 class Pow(_Broadcasting):
-    """z = a ** b.   VJP: a_bar = g * b * a^(b-1),  b_bar = g * z * log(a)."""
+    """z = a ** b.   VJP: a_bar = g * b * a^(b-1),  b_bar = g * z * log(a).
+
+    Where b = 0, z = 1 is constant in a and a_bar = 0, also at a = 0 (not 0 * inf = nan).
+    """
 
     name = "pow"
 
@@ -117,8 +120,13 @@ class Pow(_Broadcasting):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.inputs
-        a_bar = g * b * a ** (b - 1) if a.requires_grad else None
-        b_bar = None
+        a_bar = b_bar = None
+        if a.requires_grad:
+            base = a
+            zero_exponent = b.data == 0
+            if zero_exponent.any():  # base 1 there: b * 1^(b-1) = 0 exactly
+                base = Where.apply(_constant(zero_exponent), _constant(np.ones((), a.dtype)), a)
+            a_bar = g * b * base ** (b - 1)
         if b.requires_grad:
             # z * log(a) is 0 * -inf where a == 0 and b > 0; the true derivative there is 0.
             safe_a = Where.apply(_constant(a.data > 0), a, _constant(np.ones((), a.dtype)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad import dtypes
 from minigrad.autograd.function import Function
 from minigrad.ops.registry import register
 from minigrad.tensor import Tensor
@@ -19,6 +20,13 @@ def _keep_dims(g: Tensor, input_shape: tuple[int, ...], axes: tuple[int, ...]) -
     """Reshape a reduced gradient so that it broadcasts against the input."""
     kept = tuple(1 if i in axes else n for i, n in enumerate(input_shape))
     return g if g.shape == kept else g.reshape(kept)
+
+
+def _result_dtype(a: np.ndarray) -> np.dtype | None:
+    """None (NumPy keeps the dtype) for floating input; the default float dtype for integer
+    and bool input, whose mean, variance or logsumexp is not an integer (NumPy would give
+    float64 whatever the default)."""
+    return None if a.dtype.kind == "f" else dtypes.get_default_dtype()
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -49,7 +57,7 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
-        return np.mean(a, axis=axes, keepdims=keepdims)
+        return np.mean(a, axis=axes, keepdims=keepdims, dtype=_result_dtype(a))
 
     @staticmethod
     def backward(ctx, g):
@@ -70,7 +78,7 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), ddof=0, keepdims=False):
-        return np.var(a, axis=axes, ddof=ddof, keepdims=keepdims)
+        return np.var(a, axis=axes, ddof=ddof, keepdims=keepdims, dtype=_result_dtype(a))
 
     @staticmethod
     def backward(ctx, g):
@@ -129,6 +137,7 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
+        a = a.astype(_result_dtype(a) or a.dtype, copy=False)
         m = np.max(a, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) slices: avoid inf - inf
         ctx.save_for_backward(m)
