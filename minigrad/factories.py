@@ -20,6 +20,15 @@ def _float_dtype(dtype) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+def _sample_dtype(dtype, factory: str) -> np.dtype:
+    """The dtype of random samples: floating, since truncating samples to integers would
+    silently give mostly zeros."""
+    dtype = _float_dtype(dtype)
+    if not dtypes.is_floating(dtype):
+        raise TypeError(f"{factory}: samples need a floating dtype, got {dtype}")
+    return dtype
+
+
 def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     return _make(np.zeros(shape_argument(shape), _float_dtype(dtype)), requires_grad)
 
@@ -47,6 +56,8 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
     """Evenly spaced values in [start, stop); integers unless a bound or `dtype` is float."""
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
     all_ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
     if dtype is None:
         dtype = np.int64 if all_ints else dtypes.get_default_dtype()
@@ -59,14 +70,16 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the generator that `manual_seed` seeds."""
+    dtype = _sample_dtype(dtype, "randn")
     sample = random.generator().standard_normal(shape_argument(shape))
-    return _make(sample.astype(_float_dtype(dtype)), requires_grad)
+    return _make(sample.astype(dtype), requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the generator that `manual_seed` seeds."""
+    dtype = _sample_dtype(dtype, "rand")
     sample = random.generator().random(shape_argument(shape))
-    return _make(sample.astype(_float_dtype(dtype)), requires_grad)
+    return _make(sample.astype(dtype), requires_grad)
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:

@@ -218,6 +218,18 @@ def test_factory_values() -> None:
     assert r.min() >= 0.0 and r.max() < 1.0
 
 
+@pytest.mark.parametrize("factory", [mg.randn, mg.rand])
+def test_random_factories_refuse_integer_dtypes(factory) -> None:
+    with pytest.raises(TypeError, match=f"{factory.__name__}: samples need a floating dtype, "
+                                        "got int64"):
+        factory(3, dtype=np.int64)
+
+
+def test_arange_refuses_a_zero_step() -> None:
+    with pytest.raises(ValueError, match="arange: step must not be zero"):
+        mg.arange(0, 5, 0)
+
+
 def test_like_factories_copy_shape_and_dtype() -> None:
     t = mg.tensor(np.zeros((2, 3), dtype=np.float64))
     for made in (mg.zeros_like(t), mg.ones_like(t)):
