@@ -485,7 +485,12 @@ def test_softmax_is_stable_at_large_inputs(dtype, offset) -> None:
 @pytest.mark.parametrize("offset", [1000.0, -1000.0])
 def test_log_softmax_and_logsumexp_are_stable_at_large_inputs(dtype, offset) -> None:
     x = mg.tensor(np.full((2, 2), offset, dtype=dtype), requires_grad=True)
-    np.testing.assert_allclose(x.log_softmax(axis=0).numpy(), np.full((2, 2), -LN2), rtol=1e-6)
+    y = x.log_softmax(axis=0)
+    np.testing.assert_allclose(y.numpy(), np.full((2, 2), -LN2), rtol=1e-6)
+    weights = np.array([[1.0, 0.0], [3.0, -2.0]], dtype=dtype)
+    (x_bar,) = mg.grad((y * mg.tensor(weights)).sum(), x)
+    # g - softmax * column sums of g, with softmax = 1/2 everywhere
+    np.testing.assert_allclose(x_bar.numpy(), weights - 0.5 * weights.sum(0), rtol=1e-6)
     lse = x.logsumexp(axis=1)
     np.testing.assert_allclose(lse.numpy(), [offset + LN2] * 2, rtol=1e-7)
     lse.sum().backward()
@@ -503,3 +508,16 @@ def test_log_softmax_equals_log_of_softmax_far_from_overflow(rng) -> None:
     np.testing.assert_allclose(x.log_softmax(-1).numpy(),
                                np.log(x.softmax(-1).numpy()), rtol=1e-5, atol=1e-10)
     np.testing.assert_allclose(x.softmax(0).numpy().sum(0), np.ones(4), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_and_softplus_are_stable_at_large_inputs(dtype) -> None:
+    x = mg.tensor(np.array([-1000.0, 0.0, 1000.0], dtype=dtype), requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow is fine
+        s, sp = x.sigmoid(), x.softplus()
+        (s.sum() + sp.sum()).backward()
+    np.testing.assert_array_equal(s.numpy(), [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(sp.numpy(), [0.0, LN2, 1000.0], rtol=1e-7)
+    # sigmoid' = s (1 - s) and softplus' = sigmoid
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 0.25 + 0.5, 1.0], rtol=1e-7)
+    assert s.dtype == sp.dtype == x.grad.dtype == dtype
