@@ -471,6 +471,7 @@ class _PausedGC:
             gc.enable()
 
 
+@pytest.mark.slow  # about 5 s of CPU, mostly building the chain; more on a loaded machine
 def test_million_node_chain_backpropagates_without_recursion(float64) -> None:
     with _PausedGC():
         x, y = _chain(1_000_000)
