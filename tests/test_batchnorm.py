@@ -19,6 +19,8 @@ from minigrad.nn.ops import BatchNormFunction
 
 EPS = 1e-5
 LAYOUTS = [(6, 3), (4, 3, 5), (3, 2, 3, 2)]
+# Large enough that the fused kernels work in several blocks, the last one shorter.
+BLOCKED_LAYOUTS = [(1100, 40), (3, 4, 90, 100)]
 MODES = ["batch", "detached"]
 
 
@@ -115,7 +117,7 @@ def test_without_running_statistics_eval_uses_the_batch(float64) -> None:
 
 # --- fused == composed, forever -----------------------------------------------------------
 
-@pytest.mark.parametrize("shape", LAYOUTS, ids=str)
+@pytest.mark.parametrize("shape", LAYOUTS + BLOCKED_LAYOUTS, ids=str)
 @pytest.mark.parametrize("stats", MODES)
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 @pytest.mark.parametrize("create_graph", [False, True], ids=["numpy-vjp", "tensor-vjp"])
