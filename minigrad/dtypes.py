@@ -35,6 +35,17 @@ def is_floating(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
 
 
+def numeric_dtype(dtype, op: str) -> np.dtype:
+    """`dtype` as a NumPy dtype, or a TypeError naming `op` if it is unknown or not numeric."""
+    try:
+        parsed = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: {dtype!r} is not a dtype NumPy understands") from None
+    if parsed.kind not in "biuf":
+        raise TypeError(f"{op}: dtype {parsed} ({dtype!r}) is not numeric")
+    return parsed
+
+
 def as_array(data, dtype=None) -> np.ndarray:
     """Turn user data into an ndarray under the rules above; reject what is not numeric."""
     if isinstance(data, np.ndarray):
@@ -49,7 +60,7 @@ def as_array(data, dtype=None) -> np.ndarray:
         if array.dtype == np.float64 and not isinstance(data, np.floating):
             array = array.astype(_default_float, copy=False)
     if dtype is not None:
-        array = array.astype(np.dtype(dtype), copy=False)
+        array = array.astype(numeric_dtype(dtype, "tensor"), copy=False)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"tensor: data of dtype {array.dtype} is not numeric "

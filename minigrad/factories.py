@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import dtypes, random
-from minigrad.shapes import shape_argument
+from minigrad.shapes import new_shape
 from minigrad.tensor import Tensor
 
 
@@ -30,15 +30,15 @@ def _sample_dtype(dtype, factory: str) -> np.dtype:
 
 
 def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(shape_argument(shape), _float_dtype(dtype)), requires_grad)
+    return _make(np.zeros(new_shape(shape, "zeros"), _float_dtype(dtype)), requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(shape_argument(shape), _float_dtype(dtype)), requires_grad)
+    return _make(np.ones(new_shape(shape, "ones"), _float_dtype(dtype)), requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    shape = shape_argument((shape,))
+    shape = new_shape((shape,), "full")
     if dtype is None:
         dtype = np.asarray(dtypes.as_array(fill_value)).dtype
     return _make(np.full(shape, fill_value, np.dtype(dtype)), requires_grad)
@@ -57,7 +57,7 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
     if stop is None:
         start, stop = 0, start
     if step == 0:
-        raise ValueError("arange: step must not be zero")
+        raise ValueError("arange: step must not be zero (got step=0)")
     all_ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
     if dtype is None:
         dtype = np.int64 if all_ints else dtypes.get_default_dtype()
@@ -65,20 +65,21 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
 
 
 def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    new_shape((n, n if m is None else m), "eye")
     return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the generator that `manual_seed` seeds."""
     dtype = _sample_dtype(dtype, "randn")
-    sample = random.generator().standard_normal(shape_argument(shape))
+    sample = random.generator().standard_normal(new_shape(shape, "randn"))
     return _make(sample.astype(dtype), requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the generator that `manual_seed` seeds."""
     dtype = _sample_dtype(dtype, "rand")
-    sample = random.generator().random(shape_argument(shape))
+    sample = random.generator().random(new_shape(shape, "rand"))
     return _make(sample.astype(dtype), requires_grad)
 
 

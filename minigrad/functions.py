@@ -75,6 +75,9 @@ def where(condition, a, b) -> Tensor:
 
 
 def _check_joinable(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a sequence (list or tuple) of tensors, "
+                        f"got {type(tensors).__name__}")
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError(f"{op}: expected a non-empty sequence of tensors")

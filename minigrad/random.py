@@ -10,6 +10,8 @@ _generator = np.random.default_rng()
 def manual_seed(seed: int) -> None:
     """Make every later random draw of minigrad reproducible."""
     global _generator
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
     _generator = np.random.default_rng(seed)
 
 

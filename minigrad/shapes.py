@@ -8,11 +8,29 @@ from __future__ import annotations
 import numpy as np
 
 
-def shape_argument(shape: tuple) -> tuple[int, ...]:
-    """Accept `f(2, 3)` and `f((2, 3))` alike."""
+def shape_argument(shape: tuple, op: str = "reshape") -> tuple[int, ...]:
+    """Accept `f(2, 3)` and `f((2, 3))` alike; every entry must be an integer."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{op}: shape entries must be integers, got {n!r} in {shape}")
     return tuple(int(n) for n in shape)
+
+
+def new_shape(shape: tuple, op: str) -> tuple[int, ...]:
+    """The shape of a tensor to create: integers, none negative."""
+    shape = shape_argument(shape, op)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: sizes must not be negative, got shape {shape}")
+    return shape
+
+
+def single_axis(axis, ndim: int, op: str) -> int:
+    """One axis (an int), as a non-negative int."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be one int, got {axis!r}")
+    return normalize_axis(axis, ndim, op)[0]
 
 
 def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
@@ -58,9 +76,10 @@ def permutation(axes: tuple, ndim: int) -> tuple[int, ...]:
         axes = tuple(axes[0])
     if not axes:
         return tuple(range(ndim))[::-1]
-    if sorted(int(a) % max(ndim, 1) for a in axes) != list(range(ndim)):
+    normalized = tuple(single_axis(a, ndim, "transpose") for a in axes)
+    if sorted(normalized) != list(range(ndim)):
         raise ValueError(f"transpose: axes {axes} are not a permutation of {ndim} axes")
-    return tuple(int(a) % ndim for a in axes)
+    return normalized
 
 
 def squeezed(shape: tuple[int, ...], axis) -> tuple[int, ...]:
@@ -79,8 +98,12 @@ def flattened(shape: tuple[int, ...], start_axis: int, end_axis: int) -> tuple[i
     """`shape` with axes `start_axis..end_axis` (inclusive) merged into one."""
     if not shape:
         return (1,)
-    start = normalize_axis(start_axis, len(shape), "flatten")[0]
-    end = normalize_axis(end_axis, len(shape), "flatten")[0]
+    start = single_axis(start_axis, len(shape), "flatten")
+    end = single_axis(end_axis, len(shape), "flatten")
+    if start > end:
+        raise ValueError(
+            f"flatten: start_axis {start_axis} comes after end_axis {end_axis} (shape {shape})"
+        )
     merged = int(np.prod(shape[start:end + 1], dtype=np.int64))
     return (*shape[:start], merged, *shape[end + 1:])
 

@@ -131,6 +131,8 @@ class Tensor:
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]):
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor
         replaces the gradient. Returns a handle whose `remove()` unregisters the hook."""
+        if not callable(hook):
+            raise TypeError(f"register_hook: the hook must be callable, got {hook!r}")
         if not self._requires_grad:
             raise RuntimeError("register_hook: the tensor does not require grad")
         if self.grad_fn is not None:
@@ -278,7 +280,7 @@ class Tensor:
 
     def astype(self, dtype) -> Tensor:
         """This tensor converted to `dtype` (differentiable between floating dtypes)."""
-        dtype = np.dtype(dtype)
+        dtype = dtypes.numeric_dtype(dtype, "astype")
         return self if dtype == self.dtype else _ops.Cast.apply(self, dtype=dtype)
 
     def float(self) -> Tensor: return self.astype(np.float32)
@@ -312,11 +314,11 @@ class Tensor:
         return self._reduce(_ops.LogSumExp, axis, keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        (axis,) = shapes.normalize_axis(axis, self.ndim, "softmax")
+        axis = shapes.single_axis(axis, self.ndim, "softmax")
         return _ops.Softmax.apply(_float(self), axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        (axis,) = shapes.normalize_axis(axis, self.ndim, "log_softmax")
+        axis = shapes.single_axis(axis, self.ndim, "log_softmax")
         return _ops.LogSoftmax.apply(_float(self), axis=axis)
 
     def argmax(self, axis: int | None = None) -> Tensor:
@@ -328,7 +330,7 @@ class Tensor:
     # --- shape ----------------------------------------------------------------------
     def reshape(self, *shape) -> Tensor:
         """The same elements in a new shape; one entry may be -1 (inferred)."""
-        new_shape = shapes.resolve_shape(shapes.shape_argument(shape), self.shape)
+        new_shape = shapes.resolve_shape(shapes.shape_argument(shape, "reshape"), self.shape)
         return self if new_shape == self.shape else _ops.Reshape.apply(self, shape=new_shape)
 
     view = reshape
@@ -371,7 +373,7 @@ class Tensor:
 
     def broadcast_to(self, *shape) -> Tensor:
         """Repeat along new leading axes and axes of length 1 (NumPy broadcasting)."""
-        shape = shapes.broadcast_target(self.shape, shapes.shape_argument(shape))
+        shape = shapes.broadcast_target(self.shape, shapes.shape_argument(shape, "broadcast_to"))
         return self if shape == self.shape else _ops.BroadcastTo.apply(self, shape=shape)
 
     expand = broadcast_to

@@ -14,6 +14,13 @@ from minigrad.ops.registry import register
 from minigrad.tensor import Tensor
 
 
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def _constant(array: np.ndarray) -> Tensor:
     """A tensor outside the graph (a mask, a sign): its own derivative is zero."""
     return Tensor._from_array(array)
@@ -115,6 +122,11 @@ class Pow(_Broadcasting):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and np.any(b < 0):
+            raise ValueError(
+                f"pow: integers to negative integer powers are not allowed (exponent "
+                f"{b.min()}); convert the base to a floating dtype first"
+            )
         return a**b
 
     @staticmethod
@@ -275,6 +287,12 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx, a, low=None, high=None):
+        for bound in (low, high):
+            if np.ndim(bound) and not _broadcasts_to(np.shape(bound), a.shape):
+                raise ValueError(
+                    f"clip: a bound of shape {np.shape(bound)} must broadcast to the tensor's "
+                    f"shape {a.shape}"
+                )
         out = np.clip(a, low, high)
         # bounds are scalars: like any scalar, they must not upcast a floating tensor
         return out.astype(a.dtype, copy=False) if a.dtype.kind == "f" else out

@@ -78,6 +78,12 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), ddof=0, keepdims=False):
+        count = _count(a.shape, axes)
+        if ddof >= count:
+            raise ValueError(
+                f"var: ddof={ddof} leaves no degrees of freedom: the reduction covers {count} "
+                f"element(s) (shape {a.shape}, axes {axes})"
+            )
         return np.var(a, axis=axes, ddof=ddof, keepdims=keepdims, dtype=_result_dtype(a))
 
     @staticmethod
@@ -86,6 +92,11 @@ class Var(Function):
         axes, ddof = ctx.params["axes"], ctx.params["ddof"]
         centered = a - a.mean(axis=axes, keepdims=True)
         return _keep_dims(g, a.shape, axes) * centered * (2.0 / (_count(a.shape, axes) - ddof))
+
+
+def _check_not_empty(a: np.ndarray, axes: tuple[int, ...], op: str) -> None:
+    if a.size == 0:
+        raise ValueError(f"{op}: cannot reduce an empty tensor (shape {a.shape}, axes {axes})")
 
 
 def _extremum_backward(ctx, g):
@@ -106,6 +117,7 @@ class Max(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
+        _check_not_empty(a, axes, "max")
         return np.max(a, axis=axes, keepdims=keepdims)
 
     backward = staticmethod(_extremum_backward)
@@ -119,6 +131,7 @@ class Min(Function):
 
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
+        _check_not_empty(a, axes, "min")
         return np.min(a, axis=axes, keepdims=keepdims)
 
     backward = staticmethod(_extremum_backward)
