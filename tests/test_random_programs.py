@@ -3,14 +3,15 @@
 `programs()` draws a small program: a few input leaves of mutually broadcastable shapes,
 then a sequence of ops drawn from `OPS` (elementwise math with domain guards, binary ops
 with broadcasting, reductions over random axes, reshapes, transposes, indexing with
-repeated indices and boolean masks, matmul of any rank against a fresh leaf, softmax,
-concatenation, where), each applied to values computed earlier; every value no later step
+repeated indices and boolean masks, matmul against a fresh leaf, softmax, concatenation,
+where, BatchNorm), each applied to values computed earlier; every value no later step
 consumed is reduced to a scalar and the scalars are added. The program is drawn with its
 values at hand, so each step is valid and stays in a sane numeric range.
 
 Checks: every leaf's gradient against central differences (`gradcheck`), second order on
-smaller programs (`gradgradcheck`), and float32 runs keep float32 in every node of the
-forward graph and in every gradient while agreeing with float64.
+smaller programs (`gradgradcheck`), float32 runs that keep float32 in every node of the
+forward and backward graphs while agreeing with float64, matmul of every pair of ranks,
+and fused BatchNorm equal to composed BatchNorm on random shapes and inside programs.
 
 The number of examples follows the hypothesis profile (tests/conftest.py); for a long run:
 `HYPOTHESIS_PROFILE=long python -m pytest tests/test_random_programs.py`.
@@ -324,8 +325,8 @@ OPS: dict[str, Op] = {
     "batch_norm": Op(_batch_norm, _draw_batch_norm),
 }
 
-# Drawn family first, then an op in it, so a family of one op (matmul, indexing) is as
-# likely as the twenty unary ops.
+# A family first, then an op in it, so a family of one op (matmul, indexing) is as likely
+# as the twenty unary ops.
 FAMILIES: tuple[tuple[str, ...], ...] = (
     tuple(UNARY),
     (*BINARY, "where"),
