@@ -6,7 +6,7 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks.measure import OPENBLAS_ENV_VARS
+from benchmarks.measure import OPENBLAS_ENV_VARS, THREAD_ENV_VARS
 from benchmarks.workloads.base import Check, Metric
 
 LIBRARY_ORDER = ("minigrad", "numpy", "torch", "micrograd")
@@ -88,9 +88,13 @@ def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: boo
         lines.append(f"load    : 1-min load average {min(loads):.1f}..{max(loads):.1f} while the "
                      "workers ran" + ("; OTHER WORK WAS RUNNING: figures are unreliable, "
                                       "BLAS threads were contended" if busy else ""))
-    env_values = " ".join(f"{name}={os.environ.get(name, '<unset>')}" for name in OPENBLAS_ENV_VARS)
-    action = "unset in the workers" if unset_openblas else "passed to the workers unchanged"
-    lines.append(f"env     : {env_values} ({action})")
+    seen = some_env.get("env_vars", {})
+    lines.append("env     : in the workers " + " ".join(
+        f"{name}={seen.get(name) or '<unset>'}" for name in OPENBLAS_ENV_VARS + THREAD_ENV_VARS
+        if name in OPENBLAS_ENV_VARS or seen.get(name)))
+    if unset_openblas:
+        here = " ".join(f"{name}={os.environ.get(name, '<unset>')}" for name in OPENBLAS_ENV_VARS)
+        lines.append(f"          (--unset-openblas-env; this shell has {here})")
     for library in LIBRARY_ORDER:
         if library in envs:
             env = envs[library]

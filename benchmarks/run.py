@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="write all results (every sample, env, checks) as JSON; '-' = stdout")
     parser.add_argument("--unset-openblas-env", action="store_true",
                         help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in every worker")
+    parser.add_argument("--threads", type=int,
+                        help="cap every library's thread pools in the workers (OpenBLAS, "
+                             "OpenMP, MKL); default: each library's own choice")
     args = parser.parse_args(argv)
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     args.libraries = [lib.strip() for lib in args.libraries.split(",") if lib.strip()]
@@ -61,13 +64,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in args.libraries:
         if name not in report.LIBRARY_ORDER:
             parser.error(f"unknown library {name!r}")
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be at least 1")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
 
 
-def worker_env(unset_openblas: bool) -> dict[str, str]:
+def worker_env(unset_openblas: bool, threads: int | None) -> dict[str, str]:
     env = dict(os.environ)
+    if threads is not None:
+        env.update({name: str(threads) for name in measure.THREAD_ENV_VARS})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if unset_openblas:
         for name in measure.OPENBLAS_ENV_VARS:
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"({OPTIONAL_LIBRARIES[library]} to add it)")
         else:
             libraries.append(library)
-    env = worker_env(args.unset_openblas_env)
+    env = worker_env(args.unset_openblas_env, args.threads)
     sections, checks, envs, raw = [], [], {}, {}
     for name in args.workloads:
         workload = workloads.load(name)
