@@ -37,7 +37,7 @@ def _check_same_dtype(fn: str, x: Tensor, *others: tuple[str, Tensor | None]) ->
 
 # --- layers -----------------------------------------------------------------------------
 
-def linear(x, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b: x of shape (..., in), W of shape (out, in), b of shape (out,).
 
     >>> y = linear(mg.ones(2, 3), mg.ones(4, 3))   # shape (2, 4), every entry 3
@@ -62,7 +62,7 @@ def linear(x, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return LinearFunction.apply(x, weight, bias)
 
 
-def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout),
     so the expected value is unchanged; the identity when not training. The mask comes from
     the generator `minigrad.manual_seed` seeds, and is a constant of the graph."""
@@ -78,7 +78,7 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
     return x * Tensor._from_array(mask)
 
 
-def layer_norm(x, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+def layer_norm(x: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the last axes (`normalized_shape`), per sample:
     y = (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance."""
@@ -107,31 +107,31 @@ def layer_norm(x, normalized_shape: int | Sequence[int], weight: Tensor | None =
 
 # --- activations ------------------------------------------------------------------------
 
-def relu(x) -> Tensor:
+def relu(x: Tensor) -> Tensor:
     """max(x, 0)."""
     return as_tensor(x).relu()
 
 
-def tanh(x) -> Tensor:
+def tanh(x: Tensor) -> Tensor:
     return as_tensor(x).tanh()
 
 
-def sigmoid(x) -> Tensor:
+def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x))."""
     return as_tensor(x).sigmoid()
 
 
-def gelu(x, approximate: str = "none") -> Tensor:
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x); `approximate="tanh"` is the tanh approximation."""
     return as_tensor(x).gelu(approximate=approximate)
 
 
-def softmax(x, dim: int = -1) -> Tensor:
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, computed stably."""
     return as_tensor(x).softmax(axis=dim)
 
 
-def log_softmax(x, dim: int = -1) -> Tensor:
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along `dim`."""
     return as_tensor(x).log_softmax(axis=dim)
 
@@ -157,7 +157,7 @@ def _check_same_shape(fn: str, x: Tensor, target: Tensor) -> None:
         )
 
 
-def mse_loss(x, target, reduction: str = "mean") -> Tensor:
+def mse_loss(x: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """(x - target)^2, reduced."""
     x, target = as_tensor(x), as_tensor(target)
     check_reduction("mse_loss", reduction)
@@ -166,8 +166,9 @@ def mse_loss(x, target, reduction: str = "mean") -> Tensor:
     return _reduce(diff * diff, reduction)
 
 
-def binary_cross_entropy_with_logits(x, target, weight=None, reduction: str = "mean",
-                                     pos_weight=None) -> Tensor:
+def binary_cross_entropy_with_logits(x: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
     """-w [pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))], computed from logits without
     overflow: with softplus(x) = log(1 + exp(x)), it is w [(1 - t) softplus(x) +
     pw t softplus(-x)], which is softplus(x) - t x when pw = 1."""
@@ -183,7 +184,8 @@ def binary_cross_entropy_with_logits(x, target, weight=None, reduction: str = "m
     return _reduce(loss, reduction)
 
 
-def cross_entropy(x, target, reduction: str = "mean", label_smoothing: float = 0.0,
+def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
+                  reduction: str = "mean", label_smoothing: float = 0.0,
                   ignore_index: int = -100) -> Tensor:
     """Cross-entropy between logits and integer class targets (one fused node).
 
