@@ -216,16 +216,17 @@ class Tensor:
             return Tensor._from_array(dtypes.scalar_like(other, self.data))
         return Tensor(other)
 
-    def __add__(self, other): return _ops.Add.apply(self, self._operand(other))
-    def __radd__(self, other): return _ops.Add.apply(self._operand(other), self)
-    def __sub__(self, other): return _ops.Sub.apply(self, self._operand(other))
-    def __rsub__(self, other): return _ops.Sub.apply(self._operand(other), self)
-    def __mul__(self, other): return _ops.Mul.apply(self, self._operand(other))
-    def __rmul__(self, other): return _ops.Mul.apply(self._operand(other), self)
-    def __truediv__(self, other): return _ops.Div.apply(*_float_pair(self, self._operand(other)))
-    def __rtruediv__(self, other): return _ops.Div.apply(*_float_pair(self._operand(other), self))
-    def __pow__(self, other): return _ops.Pow.apply(self, self._operand(other))
-    def __rpow__(self, other): return _ops.Pow.apply(self._operand(other), self)
+    def __add__(self, other): return _ops.Add.apply(*_promote(self, self._operand(other)))
+    def __radd__(self, other): return _ops.Add.apply(*_promote(self._operand(other), self))
+    def __sub__(self, other): return _ops.Sub.apply(*_promote(self, self._operand(other)))
+    def __rsub__(self, other): return _ops.Sub.apply(*_promote(self._operand(other), self))
+    def __mul__(self, other): return _ops.Mul.apply(*_promote(self, self._operand(other)))
+    def __rmul__(self, other): return _ops.Mul.apply(*_promote(self._operand(other), self))
+    def __truediv__(self, other): return _ops.Div.apply(*_promote(self, self._operand(other), True))
+    def __rtruediv__(self, other):
+        return _ops.Div.apply(*_promote(self._operand(other), self, True))
+    def __pow__(self, other): return _ops.Pow.apply(*_promote(self, self._operand(other)))
+    def __rpow__(self, other): return _ops.Pow.apply(*_promote(self._operand(other), self))
     def __neg__(self): return _ops.Neg.apply(self)
     def __pos__(self): return self
 
@@ -266,10 +267,10 @@ class Tensor:
         return _ops.GELU.apply(_float(self))
 
     def maximum(self, other) -> Tensor:
-        return _ops.Maximum.apply(self, self._operand(other))
+        return _ops.Maximum.apply(*_promote(self, self._operand(other)))
 
     def minimum(self, other) -> Tensor:
-        return _ops.Minimum.apply(self, self._operand(other))
+        return _ops.Minimum.apply(*_promote(self, self._operand(other)))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
         if min is None and max is None:
@@ -391,10 +392,17 @@ def _float(t: Tensor) -> Tensor:
     return t if t.data.dtype.kind == "f" else t.astype(dtypes.get_default_dtype())
 
 
-def _float_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    if a.data.dtype.kind == "f" or b.data.dtype.kind == "f":
+def _promote(a: Tensor, b: Tensor, to_float: bool = False) -> tuple[Tensor, Tensor]:
+    """An integer or bool operand beside a floating one takes the floating dtype (NumPy would
+    give float64; PyTorch keeps the float's dtype). `to_float`: two integers become floats."""
+    kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
+    if kind_a == kind_b == "f":
         return a, b
-    return _float(a), _float(b)
+    if kind_a == "f":
+        return a, b.astype(a.dtype)
+    if kind_b == "f":
+        return a.astype(b.dtype), b
+    return (_float(a), _float(b)) if to_float else (a, b)
 
 
 # The ops import Tensor from this module, so they are bound after the class exists.

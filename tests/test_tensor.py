@@ -471,3 +471,18 @@ def test_requires_grad_cannot_be_changed_on_non_leaves() -> None:
     y = mg.tensor([1.0], requires_grad=True) * 2
     with pytest.raises(RuntimeError, match=r"can only be changed on leaf tensors.*'mul'"):
         y.requires_grad = False
+
+
+@pytest.mark.parametrize("make_other", [lambda: 2.5, lambda: mg.ones(2), lambda: np.float32(2)])
+def test_integers_beside_floats_take_the_float_dtype(make_other) -> None:
+    ints = mg.tensor([1, 2])
+    other = make_other()
+    for result in (ints * other, other * ints, ints + other, ints - other, ints / other,
+                   mg.maximum(ints, other), ints ** other):
+        assert result.dtype == np.float32
+
+
+def test_integer_division_gives_the_default_float() -> None:
+    ints = mg.tensor([1, 2])
+    assert (ints / ints).dtype == np.float32
+    assert (ints + 1).dtype == np.int64

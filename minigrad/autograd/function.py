@@ -137,10 +137,22 @@ class Function:
         raise NotImplementedError  # each differentiable primitive defines it
 
     @classmethod
+    def explain_error(cls, inputs: tuple[Tensor, ...], error: ValueError) -> Exception | None:
+        """A clearer error (naming the op and the shapes) for a NumPy error from `forward`,
+        or None to let NumPy's own through. Called only when forward has failed."""
+        return None
+
+    @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
         """Run the primitive on tensors, recording a node when a gradient may be needed."""
         ctx = Node(cls, inputs, params)
-        out = cls.forward(ctx, *[t.data for t in inputs], **params)
+        try:
+            out = cls.forward(ctx, *[t.data for t in inputs], **params)
+        except ValueError as error:
+            clearer = cls.explain_error(inputs, error)
+            if clearer is None:
+                raise
+            raise clearer from None
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             out = np.asarray(out)
         if _anomaly.enabled:

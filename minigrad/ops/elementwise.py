@@ -30,19 +30,14 @@ class _Broadcasting(Function):
     """Base of ops whose inputs broadcast: a mismatch names the op and every shape."""
 
     @classmethod
-    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+    def explain_error(cls, inputs: tuple[Tensor, ...], error: ValueError) -> Exception | None:
+        shapes = [t.shape for t in inputs]
         try:
-            return super().apply(*inputs, **params)
+            np.broadcast_shapes(*shapes)
         except ValueError:
-            shapes = [t.shape for t in inputs]
-            try:
-                np.broadcast_shapes(*shapes)
-            except ValueError:
-                listed = ", ".join(map(str, shapes[:-1])) + f" and {shapes[-1]}"
-                raise ValueError(
-                    f"{cls.name}: shapes {listed} cannot be broadcast together"
-                ) from None
-            raise  # shapes broadcast: the error is about something else
+            listed = ", ".join(map(str, shapes[:-1])) + f" and {shapes[-1]}"
+            return ValueError(f"{cls.name}: shapes {listed} cannot be broadcast together")
+        return None  # the shapes broadcast: the error is about something else
 
 
 # --- arithmetic --------------------------------------------------------------------
