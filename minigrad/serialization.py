@@ -49,6 +49,9 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     document = json.dumps(structure, allow_nan=True).encode("utf-8")
     arrays[_STRUCTURE] = np.frombuffer(document, dtype=np.uint8)
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"save: cannot write {path!r}: the directory {directory!r} "
+                                "does not exist")
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
                                      dir=directory)
     try:

@@ -101,9 +101,13 @@ def test_unsupported_values_are_rejected_when_saving(tmp_path) -> None:
     assert not os.listdir(tmp_path)
 
 
-def test_missing_file(tmp_path) -> None:
+def test_missing_file_or_directory(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match=r"no checkpoint at .*nothing\.npz"):
         mg.load(tmp_path / "nothing.npz")
+    with pytest.raises(FileNotFoundError, match=r"the directory .*missing' does not exist"):
+        mg.save({}, tmp_path / "missing" / "ckpt.npz")
+    with pytest.raises(CheckpointError, match="cannot read the checkpoint"):
+        mg.load(tmp_path)  # a directory
 
 
 def _saved(tmp_path) -> tuple[str, bytes]:
