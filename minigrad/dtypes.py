@@ -75,6 +75,6 @@ def scalar_like(value, reference: np.ndarray) -> np.ndarray:
         return np.asarray(value)
     if reference.dtype.kind == "f":
         return np.asarray(value, dtype=reference.dtype)
-    if isinstance(value, float):
+    if isinstance(value, (float, np.floating)):
         return np.asarray(value, dtype=_default_float)
     return np.asarray(value, dtype=np.result_type(reference.dtype, np.min_scalar_type(value)))

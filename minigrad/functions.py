@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import ops
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, promote
 
 _MIRRORED = (
     "exp", "log", "sqrt", "abs", "erf", "relu", "tanh", "sigmoid", "softplus", "gelu",
@@ -53,12 +53,12 @@ def minimum(a, b) -> Tensor:
 
 
 def _operands(a, b) -> tuple[Tensor, Tensor]:
-    """`a` and `b` as tensors; a number beside a tensor takes the tensor's dtype."""
+    """`a` and `b` as tensors of one dtype kind; a number takes the tensor's dtype."""
     if isinstance(a, Tensor):
-        return a, a._operand(b)
+        return promote(a, a._operand(b))
     if isinstance(b, Tensor):
-        return b._operand(a), b
-    return as_tensor(a), as_tensor(b)
+        return promote(b._operand(a), b)
+    return promote(as_tensor(a), as_tensor(b))
 
 
 def matmul(a, b) -> Tensor:

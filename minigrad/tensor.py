@@ -216,17 +216,17 @@ class Tensor:
             return Tensor._from_array(dtypes.scalar_like(other, self.data))
         return Tensor(other)
 
-    def __add__(self, other): return _ops.Add.apply(*_promote(self, self._operand(other)))
-    def __radd__(self, other): return _ops.Add.apply(*_promote(self._operand(other), self))
-    def __sub__(self, other): return _ops.Sub.apply(*_promote(self, self._operand(other)))
-    def __rsub__(self, other): return _ops.Sub.apply(*_promote(self._operand(other), self))
-    def __mul__(self, other): return _ops.Mul.apply(*_promote(self, self._operand(other)))
-    def __rmul__(self, other): return _ops.Mul.apply(*_promote(self._operand(other), self))
-    def __truediv__(self, other): return _ops.Div.apply(*_promote(self, self._operand(other), True))
+    def __add__(self, other): return _ops.Add.apply(*promote(self, self._operand(other)))
+    def __radd__(self, other): return _ops.Add.apply(*promote(self._operand(other), self))
+    def __sub__(self, other): return _ops.Sub.apply(*promote(self, self._operand(other)))
+    def __rsub__(self, other): return _ops.Sub.apply(*promote(self._operand(other), self))
+    def __mul__(self, other): return _ops.Mul.apply(*promote(self, self._operand(other)))
+    def __rmul__(self, other): return _ops.Mul.apply(*promote(self._operand(other), self))
+    def __truediv__(self, other): return _ops.Div.apply(*promote(self, self._operand(other), True))
     def __rtruediv__(self, other):
-        return _ops.Div.apply(*_promote(self._operand(other), self, True))
-    def __pow__(self, other): return _ops.Pow.apply(*_promote(self, self._operand(other)))
-    def __rpow__(self, other): return _ops.Pow.apply(*_promote(self._operand(other), self))
+        return _ops.Div.apply(*promote(self._operand(other), self, True))
+    def __pow__(self, other): return _ops.Pow.apply(*promote(self, self._operand(other)))
+    def __rpow__(self, other): return _ops.Pow.apply(*promote(self._operand(other), self))
     def __neg__(self): return _ops.Neg.apply(self)
     def __pos__(self): return self
 
@@ -267,10 +267,10 @@ class Tensor:
         return _ops.GELU.apply(_float(self))
 
     def maximum(self, other) -> Tensor:
-        return _ops.Maximum.apply(*_promote(self, self._operand(other)))
+        return _ops.Maximum.apply(*promote(self, self._operand(other)))
 
     def minimum(self, other) -> Tensor:
-        return _ops.Minimum.apply(*_promote(self, self._operand(other)))
+        return _ops.Minimum.apply(*promote(self, self._operand(other)))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
         if min is None and max is None:
@@ -392,7 +392,7 @@ def _float(t: Tensor) -> Tensor:
     return t if t.data.dtype.kind == "f" else t.astype(dtypes.get_default_dtype())
 
 
-def _promote(a: Tensor, b: Tensor, to_float: bool = False) -> tuple[Tensor, Tensor]:
+def promote(a: Tensor, b: Tensor, to_float: bool = False) -> tuple[Tensor, Tensor]:
     """An integer or bool operand beside a floating one takes the floating dtype (NumPy would
     give float64; PyTorch keeps the float's dtype). `to_float`: two integers become floats."""
     kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
