@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from minigrad.experiments import suite
+from minigrad.experiments._common import blas_threads
 
 PLOT_FILES = {
     "bias_drift.png": "b, ∂l/∂b and the loss against the step, E[x] detached vs differentiated",
@@ -49,7 +50,8 @@ def run_experiments(progress: Callable[[str], None] = print) -> suite.Results:
     results = suite.Results()
     for number, (title, stage) in enumerate(suite.STAGES, start=1):
         start = time.perf_counter()
-        stage(results)
+        with blas_threads(1):
+            stage(results)
         progress(f"[{number}/{len(suite.STAGES)}] {title} ({time.perf_counter() - start:.1f} s)")
     return results
 
