@@ -12,6 +12,7 @@ Needs matplotlib, scikit-learn and Graphviz's `dot`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -20,11 +21,20 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = Path(__file__).resolve().parent / "figures"
-sys.path.insert(0, str(ROOT))  # the checkout's minigrad and examples, installed or not
+sys.path.insert(0, str(ROOT))  # the checkout's minigrad, installed or not
 
 import minigrad as mg  # noqa: E402
 from minigrad import demo, viz  # noqa: E402
 from minigrad.experiments import suite  # noqa: E402
+
+CONCEPT_GRAPHS = ("concept_graph.svg", "concept_reverse.svg", "concept_detach.svg",
+                  "concept_higher_order.svg")
+EXAMPLE_RUNS = (  # script, arguments, figure
+    ("train_mlp", ["--data", "moons"], "train_mlp_moons.png"),
+    ("train_mlp", ["--data", "spirals"], "train_mlp_spirals.png"),
+    ("train_digits", [], "train_digits.png"),
+    ("bn_distributions", [], "bn_distributions.png"),
+)
 
 
 def concept_graphs(out: Path) -> list[Path]:
@@ -35,27 +45,27 @@ def concept_graphs(out: Path) -> list[Path]:
     b = mg.tensor(-3.0, requires_grad=True, name="b")
     y = (a * b + b).tanh()
     y.name = "y"
-    written.append(viz.render(y, out / "concept_graph.svg", show_values=True,
+    written.append(viz.render(y, out / CONCEPT_GRAPHS[0], show_values=True,
                               title="y = tanh(a * b + b)"))
 
     x = mg.tensor([1.0, 2.0], requires_grad=True, name="x")
     y = (x * x + x).sum()
     y.name = "y"
     y.backward(retain_graph=True)
-    written.append(viz.render(y, out / "concept_reverse.svg", wrt=x,
+    written.append(viz.render(y, out / CONCEPT_GRAPHS[1], wrt=x,
                               title="y = sum(x * x + x): three paths from x"))
 
     x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
     y = (x * x.detach()).sum()
     y.name = "y"
     y.backward(retain_graph=True)
-    written.append(viz.render(y, out / "concept_detach.svg", wrt=x,
+    written.append(viz.render(y, out / CONCEPT_GRAPHS[2], wrt=x,
                               title="y = sum(x * x.detach()): dy/dx = x"))
 
     x = mg.tensor(2.0, requires_grad=True, dtype=np.float64, name="x")
     (dy,) = mg.grad(x ** 3, x, create_graph=True)
     dy.name = "dy/dx"
-    written.append(viz.render(dy, out / "concept_higher_order.svg", show_values=True,
+    written.append(viz.render(dy, out / CONCEPT_GRAPHS[3], show_values=True,
                               title="the graph of dy/dx for y = x ** 3 (create_graph=True)"))
     return written
 
@@ -74,21 +84,29 @@ def number_tables(results: suite.Results, out: Path) -> list[Path]:
     return written
 
 
+def figure_names() -> set[str]:
+    """Every file this script writes into docs/figures/."""
+    return {*demo.PLOT_FILES, *demo.GRAPH_FILES, *CONCEPT_GRAPHS,
+            *(f"numbers_{name}.md" for name in suite.SECTIONS),
+            *(figure for _, _, figure in EXAMPLE_RUNS)}
+
+
 def example_figures(out: Path) -> list[Path]:
     """The figures of the example scripts, with their default settings."""
-    from examples import bn_distributions, train_digits, train_mlp
-
-    runs = [
-        (train_mlp.main, ["--data", "moons", "--out", str(out / "train_mlp_moons.png")]),
-        (train_mlp.main, ["--data", "spirals", "--out", str(out / "train_mlp_spirals.png")]),
-        (train_digits.main, ["--out", str(out / "train_digits.png")]),
-        (bn_distributions.main, ["--out", str(out / "bn_distributions.png")]),
-    ]
     written = []
-    for main, argv in runs:
-        main([*argv, "--no-progress"])
-        written.append(Path(argv[argv.index("--out") + 1]))
+    for script, argv, figure in EXAMPLE_RUNS:
+        print(f"examples/{script}.py {' '.join(argv)}")
+        _example(script).main([*argv, "--out", str(out / figure), "--no-progress"])
+        written.append(out / figure)
     return written
+
+
+def _example(name: str):
+    """Import examples/NAME.py (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,134 @@
+"""The documentation: every figure and table it shows exists and is made by
+docs/make_figures.py, its Python examples run, and the site builds with warnings as errors
+(when MkDocs is installed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+FIGURES = DOCS / "figures"
+# The pages whose code blocks are complete programs (other pages may hold fragments).
+RUNNABLE_PAGES = ("quickstart.md", "section2.md", "batchnorm.md", "experiments.md",
+                  "concepts/graph.md", "concepts/reverse-mode.md", "concepts/detach.md",
+                  "concepts/higher-order.md")
+
+
+def load_make_figures():
+    spec = importlib.util.spec_from_file_location("make_figures", DOCS / "make_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def referenced_figures() -> dict[str, list[str]]:
+    """figure file name -> pages that show or include it."""
+    found: dict[str, list[str]] = {}
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        names = re.findall(r"\]\((?:\.\./)*figures/([^)\s]+)\)", text)
+        names += re.findall(r'--8<-- "figures/([^"]+)"', text)
+        for name in names:
+            found.setdefault(name, []).append(str(page.relative_to(DOCS)))
+    return found
+
+
+def test_the_docs_reference_figures():
+    assert len(referenced_figures()) >= 20
+
+
+def test_every_referenced_figure_exists_and_is_made_by_make_figures():
+    made = load_make_figures().figure_names()
+    for name, where in referenced_figures().items():
+        assert (FIGURES / name).is_file(), f"{name} (shown in {where}) is missing"
+        assert name in made, f"{name} (shown in {where}) is not written by make_figures.py"
+
+
+def test_figures_are_small_and_well_formed():
+    for path in FIGURES.iterdir():
+        assert path.stat().st_size < 400_000, f"{path.name} is too large for the repository"
+        if path.suffix == ".png":
+            assert path.read_bytes().startswith(b"\x89PNG")
+        elif path.suffix == ".svg":
+            assert "<svg" in path.read_text(encoding="utf-8")
+
+
+def test_every_nav_entry_exists():
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def entries(nav):
+        for item in nav:
+            for value in item.values():
+                yield from entries(value) if isinstance(value, list) else [value]
+
+    missing = [page for page in entries(config["nav"]) if not (DOCS / page).is_file()]
+    assert not missing, f"pages in the nav but not in docs/: {missing}"
+
+
+def test_concept_graphs_and_number_tables_are_regenerated(tmp_path):
+    module = load_make_figures()
+    if shutil.which("dot") is not None:
+        written = module.concept_graphs(tmp_path)
+        assert {p.name for p in written} == set(module.CONCEPT_GRAPHS)
+        assert "detached" in (tmp_path / "concept_detach.svg").read_text()
+    from minigrad.experiments import bias_drift, suite
+
+    results = suite.Results(bias={mode: bias_drift(mode, steps=3) for mode in ("detached",
+                                                                              "full")})
+    (table,) = module.number_tables(results, tmp_path)
+    assert table.name == "numbers_bias.md"
+    assert "| ∂l/∂b at step 0 |" in table.read_text()
+
+
+@pytest.mark.parametrize("page", RUNNABLE_PAGES)
+def test_python_examples_in_the_docs_run(page, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, f"{page} has no Python example"
+    namespace: dict = {}
+    for number, block in enumerate(blocks, start=1):
+        code = compile(textwrap.dedent(block), f"{page} (block {number})", "exec")
+        exec(code, namespace)
+    capsys.readouterr()
+
+
+def test_doctest_blocks_are_fenced_for_the_api_reference():
+    spec = importlib.util.spec_from_file_location("griffe_doctests",
+                                                  DOCS / "griffe_doctests.py")
+    if importlib.util.find_spec("griffe") is None:
+        pytest.skip("griffe (from mkdocstrings) is not installed")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "Summary.\n\n>>> [1, 2]\n[1, 2]\n\nArgs:\n    x: a value.\n\n    >>> kept\n"
+    assert module.fence_doctests(text) == (
+        "Summary.\n\n```pycon\n>>> [1, 2]\n[1, 2]\n```\n\nArgs:\n    x: a value.\n\n"
+        "    >>> kept\n")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs not installed")
+def test_site_builds_with_warnings_as_errors(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "section2" / "index.html").is_file()
+    html = (tmp_path / "section2" / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in html  # the math is there for MathJax
