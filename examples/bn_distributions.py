@@ -26,11 +26,11 @@ from minigrad.experiments.datasets import load_digits, minibatches
 from minigrad.experiments.training import (
     accuracy,
     add_common_arguments,
-    blas_threads,
     float32,
     mlp,
     progress_bar,
-    save_figure,
+    run_example,
+    write_figure,
 )
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
@@ -128,9 +128,7 @@ def figure_1(runs: dict[str, dict[str, np.ndarray]], unit: int):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    with blas_threads(args.blas_threads or None):
-        return run(args)
+    return run_example(argv, parse_args, run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,12 +143,7 @@ def run(args: argparse.Namespace) -> int:
               f"input: median {result['percentiles'][0, 1]:+.2f} -> "
               f"{result['percentiles'][-1, 1]:+.2f}, 15-85th spread {spread[0]:.2f} -> "
               f"{spread[-1]:.2f}")
-    try:
-        figure = figure_1(runs, args.unit)
-    except ImportError:
-        print("matplotlib is not installed, so no figure was drawn: pip install matplotlib")
-    else:
-        save_figure(figure, args.out)
+    write_figure(lambda: figure_1(runs, args.unit), args.out)
     return 0
 
 

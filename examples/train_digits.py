@@ -28,11 +28,11 @@ from minigrad.experiments.training import (
     NORMS,
     accuracy,
     add_common_arguments,
-    blas_threads,
     float32,
     mlp,
     progress_bar,
-    save_figure,
+    run_example,
+    write_figure,
 )
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
@@ -126,9 +126,7 @@ def curves_figure(histories: dict[str, dict[str, list[float]]], title: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    with blas_threads(args.blas_threads or None):
-        return run(args)
+    return run_example(argv, parse_args, run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -139,12 +137,8 @@ def run(args: argparse.Namespace) -> int:
     histories = {norm: train(norm, split, args) for norm in args.variants}
     for norm, history in histories.items():
         print(report(norm, history, args.target))
-    try:
-        figure = curves_figure(histories, f"8x8 digits, MLP {'-'.join(map(str, args.hidden))}")
-    except ImportError:
-        print("matplotlib is not installed, so no figure was drawn: pip install matplotlib")
-    else:
-        save_figure(figure, args.out)
+    title = f"8x8 digits, MLP {'-'.join(map(str, args.hidden))}"
+    write_figure(lambda: curves_figure(histories, title), args.out)
     return 0
 
 

@@ -30,12 +30,12 @@ from minigrad.experiments.training import (
     NORMS,
     accuracy,
     add_common_arguments,
-    blas_threads,
     float32,
     mlp,
     predict,
     progress_bar,
-    save_figure,
+    run_example,
+    write_figure,
 )
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
@@ -119,9 +119,7 @@ def boundary_figure(models: dict, x: np.ndarray, y: np.ndarray, title: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    with blas_threads(args.blas_threads or None):
-        return run(args)
+    return run_example(argv, parse_args, run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -139,13 +137,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.data}, {LABELS[norm]}: training loss {loss:.4f}, training accuracy "
               f"{accuracy(model, float32(x), y):.1%}, test accuracy {test_accuracy:.1%} "
               f"({args.steps} steps, {seconds:.1f} s)")
-    try:
-        figure = boundary_figure(results, x, y, f"{args.data}: {args.layers} hidden layers "
-                                 f"of {args.hidden}, {args.steps} Adam steps")
-    except ImportError:
-        print("matplotlib is not installed, so no figure was drawn: pip install matplotlib")
-    else:
-        save_figure(figure, args.out)
+    title = f"{args.data}: {args.layers} hidden layers of {args.hidden}, {args.steps} Adam steps"
+    write_figure(lambda: boundary_figure(results, x, y, title), args.out)
     return 0
 
 

@@ -151,11 +151,11 @@ def run_demo(out: Path) -> int:
     written.append(summary_path)
     print(f"summary: {summary_path}")
 
+    for note in missing:
+        print(f"\nmissing: {note}")
     print(f"\nwrote {len(written)} files:")
     for path in written:
         print(f"  {path}")
-    for note in missing:
-        print(f"\nmissing: {note}")
     return 0
 
 

@@ -7,7 +7,7 @@ The training loops themselves stay in the examples, where they can be read.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from minigrad import nn
 from minigrad.experiments._common import blas_threads, check_choice
 
 __all__ = ["NORMS", "accuracy", "add_common_arguments", "blas_threads", "float32", "mlp",
-           "predict", "progress_bar", "save_figure"]
+           "predict", "progress_bar", "run_example", "write_figure"]
 
 NORMS: tuple[str, ...] = ("none", "batch", "detached")
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -92,8 +92,15 @@ def progress_bar(total: int, description: str, enabled: bool = True):
     return _NoBar()
 
 
-def save_figure(figure, path: str | Path, dpi: int = 100) -> Path:
-    """Write a matplotlib figure, creating the folder, and say where."""
+def write_figure(make_figure: Callable[[], object], path: str | Path, dpi: int = 100
+                 ) -> Path | None:
+    """Draw a matplotlib figure with `make_figure()` and write it to `path` (creating the
+    folder), saying where; without matplotlib, say how to install it and return None."""
+    try:
+        figure = make_figure()
+    except ImportError:
+        print("matplotlib is not installed, so no figure was drawn: pip install matplotlib")
+        return None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=dpi)
@@ -115,4 +122,14 @@ def add_common_arguments(parser: argparse.ArgumentParser, out: str) -> None:
     parser.add_argument("--blas-threads", type=int, default=1,
                         help="BLAS threads (0: NumPy's default); one is fastest for these "
                              "small matrices and makes runs repeatable")
+
+
+def run_example(argv: list[str] | None,
+                parse_args: Callable[[list[str] | None], argparse.Namespace],
+                run: Callable[[argparse.Namespace], int]) -> int:
+    """An example's `main`: parse the command line, then `run(args)` with the BLAS threads
+    that `--blas-threads` asks for (0: NumPy's default)."""
+    args = parse_args(argv)
+    with blas_threads(args.blas_threads or None):
+        return run(args)
 
