@@ -45,19 +45,37 @@ GRAPH_FILES = {  # file -> (example graph of minigrad.viz.examples, description)
 MATPLOTLIB_HELP = "pip install matplotlib  (or: pip install 'minigrad[plot]')"
 
 
-def run_experiments(progress: Callable[[str], None] = print) -> suite.Results:
-    """Run every stage of the suite, announcing each with `progress`."""
+def run_experiments(progress: Callable[[str], None] = print,
+                    missing: list[str] | None = None) -> suite.Results:
+    """Run every stage of the suite, announcing each with `progress`. A stage whose
+    requirements are not installed is skipped, and a note saying so goes to `missing`."""
     results = suite.Results()
-    for number, (title, stage) in enumerate(suite.STAGES, start=1):
+    for number, stage in enumerate(suite.STAGES, start=1):
+        counter = f"[{number}/{len(suite.STAGES)}] {stage.title}"
+        absent = [module for module in stage.needs if not have_module(module)]
+        if absent:
+            install = " ".join(INSTALL_NAMES.get(module, module) for module in absent)
+            progress(f"{counter}: skipped, it needs {', '.join(absent)}")
+            if missing is not None:
+                missing.append(f"'{stage.title}' was skipped: install {install} "
+                               f"(pip install {install})")
+            continue
         start = time.perf_counter()
         with blas_threads(1):
-            stage(results)
-        progress(f"[{number}/{len(suite.STAGES)}] {title} ({time.perf_counter() - start:.1f} s)")
+            stage.run(results)
+        progress(f"{counter} ({time.perf_counter() - start:.1f} s)")
     return results
 
 
+INSTALL_NAMES = {"sklearn": "scikit-learn"}
+
+
+def have_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def have_matplotlib() -> bool:
-    return importlib.util.find_spec("matplotlib") is not None
+    return have_module("matplotlib")
 
 
 def have_dot() -> bool:
@@ -68,18 +86,21 @@ def write_plots(results: suite.Results, out: Path) -> list[Path]:
     """The PNG plots of the results (needs matplotlib)."""
     from minigrad.experiments import plots
 
-    figures = {
-        "bias_drift.png": lambda: plots.bias_drift_figure(results.bias["detached"],
-                                                          results.bias["full"]),
-        "bias_heads.png": lambda: plots.bias_heads_figure(results.heads),
-        "scale_drift_classifier.png": lambda: _scale_figure(results, "classifier", None),
-        "scale_drift_regression.png": lambda: _scale_figure(results, "regression", 0),
-        "interval_stats.png": lambda: plots.interval_stats_figure(
-            results.interval[0.5], "mini-batch SGD on the digits, lr 0.5"),
-        "interval_stats_lr2.png": lambda: plots.interval_stats_figure(
-            results.interval[2.0], "mini-batch SGD on the digits, lr 2.0"),
+    figures = {  # file -> (the results it needs, how to draw it)
+        "bias_drift.png": (results.bias, lambda: plots.bias_drift_figure(
+            results.bias["detached"], results.bias["full"])),
+        "bias_heads.png": (results.heads, lambda: plots.bias_heads_figure(results.heads)),
+        "scale_drift_classifier.png": (results.scale, lambda: _scale_figure(
+            results, "classifier", None)),
+        "scale_drift_regression.png": (results.scale, lambda: _scale_figure(
+            results, "regression", 0)),
+        "interval_stats.png": (results.interval, lambda: plots.interval_stats_figure(
+            results.interval[0.5], "mini-batch SGD on the digits, lr 0.5")),
+        "interval_stats_lr2.png": (results.interval, lambda: plots.interval_stats_figure(
+            results.interval[2.0], "mini-batch SGD on the digits, lr 2.0")),
     }
-    return [plots.save(make(), out / name) for name, make in figures.items()]
+    return [plots.save(make(), out / name) for name, (needed, make) in figures.items()
+            if needed]
 
 
 def _scale_figure(results: suite.Results, head: str, row: int | None):
@@ -121,13 +142,14 @@ def run_demo(out: Path) -> int:
     """Run everything and write the files into `out`. Returns the exit status (0)."""
     out.mkdir(parents=True, exist_ok=True)
     print(f"minigrad demo: section 2 of the Batch Normalization paper, files in {out}/")
-    results = run_experiments()
-    written: list[Path] = []
     missing: list[str] = []
+    results = run_experiments(missing=missing)
+    written: list[Path] = []
 
     if have_matplotlib():
-        written += write_plots(results, out)
-        print(f"plots: {len(PLOT_FILES)} PNG files")
+        plotted = write_plots(results, out)
+        written += plotted
+        print(f"plots: {len(plotted)} PNG files")
     else:
         missing.append(f"matplotlib is not installed, so the {len(PLOT_FILES)} plots were "
                        f"skipped. Install it with: {MATPLOTLIB_HELP}")

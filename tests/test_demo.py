@@ -72,3 +72,19 @@ def test_dot_sources_are_valid_graphviz(tmp_path):
     for path in written:
         text = path.read_text()
         assert text.startswith("digraph") and text.rstrip().endswith("}")
+
+
+def test_demo_without_scikit_learn_skips_the_digits_stages(tmp_path, capsys, monkeypatch):
+    absent = {"sklearn"}
+    real = demo.have_module
+    monkeypatch.setattr(demo, "have_module", lambda name: name not in absent and real(name))
+    monkeypatch.setattr(demo, "have_dot", lambda: False)
+    assert demo.run_demo(tmp_path) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"bias_drift.png", "bias_heads.png", "summary.md"} <= names
+    assert not {"scale_drift_classifier.png", "interval_stats.png"} & names
+    printed = capsys.readouterr().out
+    assert "skipped, it needs sklearn" in printed
+    assert "pip install scikit-learn" in printed
+    summary = (tmp_path / "summary.md").read_text()
+    assert "## Bias drift" in summary and "## Scale drift" not in summary

@@ -132,3 +132,12 @@ def test_site_builds_with_warnings_as_errors(tmp_path):
     assert (tmp_path / "section2" / "index.html").is_file()
     html = (tmp_path / "section2" / "index.html").read_text(encoding="utf-8")
     assert 'class="arithmatex"' in html  # the math is there for MathJax
+    # Links to a section of another page land on a heading that exists.
+    broken = []
+    for page in pages():
+        for target, anchor in re.findall(r"\]\(([^)#\s]*\.md)#([^)]+)\)", page.read_text()):
+            built = (page.parent / target).resolve().relative_to(DOCS).with_suffix("")
+            html_file = tmp_path / built / "index.html"
+            if not html_file.is_file() or f'id="{anchor}"' not in html_file.read_text():
+                broken.append(f"{page.relative_to(DOCS)} -> {target}#{anchor}")
+    assert not broken, broken

@@ -121,7 +121,7 @@ def interval_stats_figure(runs: Mapping[str, Mapping[str, np.ndarray]], title: s
         ax_b.plot(steps, b_norm, color=colour)
         ax_w.plot(steps, w_norm, color=colour)
     ax_loss.set_title("training loss (smoothed)")
-    ax_loss.legend(fontsize=7)
+    ax_acc.legend(*ax_loss.get_legend_handles_labels(), fontsize=7, loc="lower right")
     ax_acc.set_title("test accuracy")
     ax_acc.set_ylim(0, 1)
     ax_b.set_title("‖b‖ of the normalized layer")

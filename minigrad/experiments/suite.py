@@ -73,11 +73,19 @@ def run_interval(results: Results) -> None:
                                 for label, options in INTERVAL_RUNS.items()}
 
 
-STAGES: tuple[tuple[str, Callable[[Results], None]], ...] = (
-    ("bias drift: x̂ = x − E[x], E[x] detached vs differentiated", run_bias),
-    ("bias drift with a learnable head downstream", run_heads),
-    ("scale drift: x̂ = (x − μ)/σ on the digits", run_scale),
-    ("training-set statistics every k steps vs BatchNorm", run_interval),
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    run: Callable[[Results], None]
+    needs: tuple[str, ...] = ()  # importable modules the stage cannot run without
+
+
+DIGITS = ("sklearn",)  # the digits data set ships inside scikit-learn
+STAGES: tuple[Stage, ...] = (
+    Stage("bias drift: x̂ = x − E[x], E[x] detached vs differentiated", run_bias),
+    Stage("bias drift with a learnable head downstream", run_heads),
+    Stage("scale drift: x̂ = (x − μ)/σ on the digits", run_scale, DIGITS),
+    Stage("training-set statistics every k steps vs BatchNorm", run_interval, DIGITS),
 )
 
 
