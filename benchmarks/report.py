@@ -69,7 +69,8 @@ def _blas_summary(env: dict) -> str:
 
 def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: bool,
            loads: list[float], revision: str) -> str:
-    """What ran, where, and with how many threads."""
+    """What ran, where, and with how many threads. `loads` starts with the load average
+    before the first worker, then the ones the workers saw."""
     some_env = next(iter(envs.values()), {})
     versions = [f"Python {platform.python_version()}", f"NumPy {some_env.get('numpy', '?')}"]
     if "torch" in envs:
@@ -84,10 +85,14 @@ def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: boo
         f"{_cpu_name()}; {', '.join(versions)}",
     ]
     if loads:
-        busy = max(loads) > (os.cpu_count() or 1)
-        lines.append(f"load    : 1-min load average {min(loads):.1f}..{max(loads):.1f} while the "
-                     "workers ran" + ("; OTHER WORK WAS RUNNING: figures are unreliable, "
-                                      "BLAS threads were contended" if busy else ""))
+        before, during = loads[0], loads[1:] or loads
+        cpus = os.cpu_count() or 1
+        # The workers themselves add up to their thread count; more means other work.
+        busy = before > cpus / 2 or max(during) > cpus + 1.5
+        lines.append(f"load    : 1-min load average {before:.1f} before the run, "
+                     f"{min(during):.1f}..{max(during):.1f} while the workers ran"
+                     + ("; OTHER WORK WAS RUNNING: figures are unreliable (contended BLAS "
+                        "threads slow down 2-10x)" if busy else ""))
     seen = some_env.get("env_vars", {})
     lines.append("env     : in the workers " + " ".join(
         f"{name}={seen.get(name) or '<unset>'}" for name in OPENBLAS_ENV_VARS + THREAD_ENV_VARS

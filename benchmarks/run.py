@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             libraries.append(library)
     env = worker_env(args.unset_openblas_env, args.threads)
+    load_before = os.getloadavg()[0]
     sections, checks, envs, raw = [], [], {}, {}
     for name in args.workloads:
         workload = workloads.load(name)
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     text = "\n\n".join(filter(None, [
         report.header(command.strip(), _rounds_text(args), envs, args.unset_openblas_env,
-                      _loads(raw), _revision()),
+                      [load_before, *_loads(raw)], _revision()),
         report.table(sections, shown),
         report.tracemalloc_block(sections, shown),
         report.checks_block(checks),
