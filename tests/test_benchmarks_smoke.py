@@ -84,3 +84,38 @@ def test_handwritten_numpy_step_matches_minigrad(monkeypatch):
     Adam(reference.params, lr=1e-3).step([p.grad.data for p in params])
     for p, value in zip(params, reference.params, strict=True):
         np.testing.assert_allclose(p.data, value, rtol=1e-5, atol=1e-7)
+
+
+def test_mlp_step_stays_float32_end_to_end(monkeypatch):
+    """Every op of a minigrad training step, forward and backward, yields float32, and so do
+    the parameters and the optimizer's state: nothing is silently upcast to float64."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.workloads import mlp_step
+    from minigrad.autograd.function import Function
+
+    dtypes = set()
+    apply = Function.apply.__func__
+
+    def recording_apply(cls, *inputs, **params):
+        out = apply(cls, *inputs, **params)
+        dtypes.add((cls.name, out.data.dtype))
+        return out
+
+    monkeypatch.setattr(Function, "apply", classmethod(recording_apply))
+    mg.manual_seed(0)
+    sizes = mlp_step.QUICK
+    model = nn.Sequential(nn.Linear(sizes["inputs"], 8, bias=False), nn.BatchNorm1d(8),
+                          nn.ReLU(), nn.Linear(8, sizes["classes"]))
+    opt = optim.Adam(model.parameters())
+    x, labels = mlp_step.batch(sizes)
+    for _ in range(2):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(mg.Tensor(x)), labels).backward()
+        opt.step()
+    ops = {name for name, _ in dtypes}
+    assert {"linear", "batch_norm", "relu", "cross_entropy", "matmul"} <= ops
+    assert {dtype for _, dtype in dtypes} == {np.dtype(np.float32)}, sorted(dtypes, key=str)
+    for p in model.parameters():
+        assert p.dtype == p.grad.dtype == np.float32
+        assert all(a.dtype == np.float32 for a in opt.state[p].values()
+                   if isinstance(a, np.ndarray))
