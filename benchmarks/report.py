@@ -127,7 +127,8 @@ def table(sections: list[tuple[str, list[Metric], dict]], libraries: list[str]) 
             mine = _metric(result, "minigrad", metric.key)
             for reference in references:
                 theirs = _metric(result, reference, metric.reference_key)
-                ok = mine is not None and theirs and metric.unit != "MiB"
+                ok = (mine is not None and theirs and metric.unit != "MiB"
+                      and reference not in metric.no_ratio_with)
                 cells.append(f"{mine / theirs:.2f}x" if ok else "-")
             cells.append(_peaks(result, libraries) if i == 0 else "")
             rows.append(cells)

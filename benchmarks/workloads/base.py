@@ -25,6 +25,7 @@ class Metric:
     label: str
     unit: str  # "s", "ms", "us" or "MiB": the unit the value is reported in
     compare_to: str | None = None
+    no_ratio_with: tuple[str, ...] = ()  # references for which a ratio means nothing
 
     @property
     def reference_key(self) -> str:

@@ -95,7 +95,7 @@ def _build_numpy(settings: dict):
 
 def _checks(medians: Medians, settings: dict) -> list[Check]:
     return [ratio_check(medians, "batchnorm: fused fwd+bwd", "fwd_bwd", "torch", 2.0),
-            ratio_check(medians, "batchnorm: composed fwd+bwd", "composed_fwd_bwd", "torch",
+            ratio_check(medians, "batchnorm: composed (drawable)", "composed_fwd_bwd", "torch",
                         2.0, reference_key="fwd_bwd")]
 
 

@@ -33,7 +33,8 @@ def _metrics(settings: dict) -> list[Metric]:
         size = _label(n)
         metrics += [Metric(f"{size}_forward", f"{size} ops: forward", "s"),
                     Metric(f"{size}_backward", f"{size} ops: backward", "s"),
-                    Metric(f"{size}_free", f"{size} ops: free the graph", "s")]
+                    Metric(f"{size}_free", f"{size} ops: free the graph", "s",
+                           no_ratio_with=("numpy",))]  # NumPy has no graph to free
     return metrics
 
 
