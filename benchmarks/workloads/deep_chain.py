@@ -12,7 +12,9 @@ import time
 
 import numpy as np
 
+from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, get, ratio_check
+from benchmarks.workloads.frameworks import Framework
 
 C, D, X0 = 1.0001, 0.001, 0.5
 LINEAR_TOLERANCE = 1.25  # 1M/100k may exceed 10x by this factor before growth counts as superlinear
@@ -62,36 +64,14 @@ def _warmed(settings: dict, chain):
     return lambda: _timed(settings, chain)
 
 
-def _build_minigrad(settings: dict):
-    import minigrad as mg
-
-    c = mg.Tensor(np.array([C], np.float32))
-    d = mg.Tensor(np.array([D], np.float32))
-    ones = mg.Tensor(np.ones(1, np.float32))
-
-    def chain(n):
-        x = mg.Tensor(np.array([X0], np.float32), requires_grad=True)
-        y = x
-        for _ in range(n // 2):
-            y = y * c
-            y = y + d
-        yield
-        y.backward(ones)
-        yield
-        del x, y
-
-    return _warmed(settings, chain)
-
-
-def _build_torch(settings: dict):
-    import torch
-
-    c = torch.tensor([C], dtype=torch.float32)
-    d = torch.tensor([D], dtype=torch.float32)
-    ones = torch.ones(1, dtype=torch.float32)
+def _build_autograd(settings: dict, fw: Framework):
+    """The same text runs on minigrad and on PyTorch."""
+    c = fw.from_numpy(np.array([C], np.float32))
+    d = fw.from_numpy(np.array([D], np.float32))
+    ones = fw.from_numpy(np.ones(1, np.float32))
 
     def chain(n):
-        x = torch.tensor([X0], dtype=torch.float32, requires_grad=True)
+        x = fw.leaf(np.array([X0], np.float32))
         y = x
         for _ in range(n // 2):
             y = y * c
@@ -145,7 +125,7 @@ WORKLOAD = Workload(
     title="backward through long chains",
     settings=_settings,
     metrics=_metrics,
-    builders={"minigrad": _build_minigrad, "numpy": _build_numpy, "torch": _build_torch},
+    builders={**frameworks.builders(_build_autograd), "numpy": _build_numpy},
     checks=_checks,
     tracemalloc_pass=False,  # a million-op graph under tracemalloc takes minutes
 )

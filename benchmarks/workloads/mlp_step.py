@@ -14,7 +14,9 @@ import time
 
 import numpy as np
 
+from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
+from benchmarks.workloads.frameworks import Framework
 from benchmarks.workloads.numpy_nn import Adam, BatchNorm, cross_entropy, init_linear
 
 FULL = {"batch": 256, "inputs": 784, "hidden": 512, "classes": 10}
@@ -44,44 +46,21 @@ def _timed_step(zero_and_forward, backward, update):
     return step
 
 
-def make_step_minigrad(sizes: dict):
-    import minigrad as mg
-    from minigrad import nn, optim
-    from minigrad.nn import functional as F  # noqa: N812 - PyTorch's spelling
-
-    mg.manual_seed(0)
+def make_step_autograd(sizes: dict, fw: Framework):
+    """The step as a user writes it; the same text runs on minigrad and on PyTorch."""
+    nn = fw.nn
+    fw.manual_seed(0)
     d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
     model = nn.Sequential(nn.Linear(d, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
                           nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
                           nn.Linear(h, c))
-    opt = optim.Adam(model.parameters(), lr=1e-3)
+    opt = fw.optim.Adam(model.parameters(), lr=1e-3)
     x_data, labels = batch(sizes)
-    x = mg.Tensor(x_data)
+    x, target = fw.from_numpy(x_data), fw.from_numpy(labels)
 
     def zero_and_forward():
         opt.zero_grad()
-        return F.cross_entropy(model(x), labels)
-
-    return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
-
-
-def make_step_torch(sizes: dict):
-    import torch
-    from torch import nn
-    from torch.nn import functional as F  # noqa: N812 - PyTorch's spelling
-
-    torch.manual_seed(0)
-    d, h, c = sizes["inputs"], sizes["hidden"], sizes["classes"]
-    model = nn.Sequential(nn.Linear(d, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
-                          nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
-                          nn.Linear(h, c))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x_data, labels = batch(sizes)
-    x, target = torch.from_numpy(x_data), torch.from_numpy(labels)
-
-    def zero_and_forward():
-        opt.zero_grad()
-        return F.cross_entropy(model(x), target)
+        return fw.F.cross_entropy(model(x), target)
 
     return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
 
@@ -140,7 +119,8 @@ def make_step_numpy(sizes: dict):
     return _timed_step(lambda: model.forward(x, labels), backward, lambda: adam.step(grads))
 
 
-BUILDERS = {"minigrad": make_step_minigrad, "numpy": make_step_numpy, "torch": make_step_torch}
+# sizes -> one timed step, per library (the `memory` workload loops over these)
+BUILDERS = {**frameworks.builders(make_step_autograd), "numpy": make_step_numpy}
 
 
 def _settings(quick: bool) -> dict:

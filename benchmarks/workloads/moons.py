@@ -13,7 +13,9 @@ import time
 
 import numpy as np
 
+from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, get
+from benchmarks.workloads.frameworks import Framework
 
 POINTS, ALPHA, LR = 100, 1e-4, 0.1
 LAYERS = (2, 16, 16, 1)
@@ -48,40 +50,16 @@ def _timed(step):
     return run
 
 
-def _build_minigrad(settings: dict):
-    import minigrad as mg
-    from minigrad import nn, optim
-
-    mg.manual_seed(0)
+def _build_autograd(settings: dict, fw: Framework):
+    """The same text runs on minigrad and on PyTorch."""
+    nn = fw.nn
+    fw.manual_seed(0)
     x_data, y_data = make_moons()
-    x, y = mg.Tensor(x_data), mg.Tensor(y_data.reshape(-1, 1))
+    x, y = fw.from_numpy(x_data), fw.from_numpy(y_data.reshape(-1, 1))
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
                           nn.Linear(16, 1))
     params = list(model.parameters())
-    opt = optim.SGD(params, lr=LR)
-
-    def step():
-        scores = model(x)
-        data_loss = (1 - y * scores).relu().mean()
-        loss = data_loss + ALPHA * sum((p * p).sum() for p in params)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    return _timed(step)
-
-
-def _build_torch(settings: dict):
-    import torch
-    from torch import nn
-
-    torch.manual_seed(0)
-    x_data, y_data = make_moons()
-    x, y = torch.from_numpy(x_data), torch.from_numpy(y_data.reshape(-1, 1))
-    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
-                          nn.Linear(16, 1))
-    params = list(model.parameters())
-    opt = torch.optim.SGD(params, lr=LR)
+    opt = fw.optim.SGD(params, lr=LR)
 
     def step():
         scores = model(x)
@@ -172,7 +150,7 @@ WORKLOAD = Workload(
     title="2-16-16-1 MLP, 100 points, one SGD step",
     settings=_settings,
     metrics=_metrics,
-    builders={"minigrad": _build_minigrad, "numpy": _build_numpy, "torch": _build_torch,
+    builders={**frameworks.builders(_build_autograd), "numpy": _build_numpy,
               "micrograd": _build_micrograd},
     checks=_checks,
 )

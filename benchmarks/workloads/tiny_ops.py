@@ -16,7 +16,9 @@ import time
 
 import numpy as np
 
+from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
+from benchmarks.workloads.frameworks import Framework
 
 C, D, X0 = 1.0001, 0.001, 0.5
 
@@ -38,36 +40,16 @@ def _per_op(settings: dict, one_chain) -> dict[str, float]:
     return {"per_op": elapsed / (settings["chains"] * settings["ops"]) * 1e6}
 
 
-def _build_minigrad(settings: dict):
-    import minigrad as mg
-
-    c = mg.Tensor(np.array([C], np.float32))
-    d = mg.Tensor(np.array([D], np.float32))
+def _build_autograd(settings: dict, fw: Framework):
+    """The chain as a user writes it; the same text runs on minigrad and on PyTorch."""
+    c = fw.from_numpy(np.array([C], np.float32))
+    d = fw.from_numpy(np.array([D], np.float32))
+    ones = fw.from_numpy(np.ones(1, np.float32))
     seed = np.array([X0], np.float32)
-    ones = mg.Tensor(np.ones(1, np.float32))
     pairs = settings["ops"] // 2
 
     def one_chain():
-        x = mg.Tensor(seed, requires_grad=True)
-        y = x
-        for _ in range(pairs):
-            y = y * c
-            y = y + d
-        y.backward(ones)
-
-    return lambda: _per_op(settings, one_chain)
-
-
-def _build_torch(settings: dict):
-    import torch
-
-    c = torch.tensor([C], dtype=torch.float32)
-    d = torch.tensor([D], dtype=torch.float32)
-    ones = torch.ones(1, dtype=torch.float32)
-    pairs = settings["ops"] // 2
-
-    def one_chain():
-        x = torch.tensor([X0], dtype=torch.float32, requires_grad=True)
+        x = fw.leaf(seed)
         y = x
         for _ in range(pairs):
             y = y * c
@@ -105,6 +87,6 @@ WORKLOAD = Workload(
     title="100-op chain on shape-(1,) tensors",
     settings=_settings,
     metrics=_metrics,
-    builders={"minigrad": _build_minigrad, "numpy": _build_numpy, "torch": _build_torch},
+    builders={**frameworks.builders(_build_autograd), "numpy": _build_numpy},
     checks=_checks,
 )
