@@ -78,3 +78,26 @@ def scalar_like(value, reference: np.ndarray) -> np.ndarray:
     if isinstance(value, (float, np.floating)):
         return np.asarray(value, dtype=_default_float)
     return np.asarray(value, dtype=np.result_type(reference.dtype, np.min_scalar_type(value)))
+
+
+# --- tensors of mixed dtypes (duck-typed: anything with .data and .astype) ------------
+
+def as_float(t):
+    """Integer and bool tensors become the default float dtype before float-valued math."""
+    return t if t.data.dtype.kind == "f" else t.astype(_default_float)
+
+
+def promote(a, b, to_float: bool = False) -> tuple:
+    """An integer or bool operand beside a floating one takes the floating dtype (NumPy would
+    give float64; PyTorch keeps the float's dtype). `to_float`: two integers become floats."""
+    dtype_a, dtype_b = a.data.dtype, b.data.dtype
+    if dtype_a is dtype_b:
+        return (as_float(a), as_float(b)) if to_float and dtype_a.kind != "f" else (a, b)
+    kind_a, kind_b = dtype_a.kind, dtype_b.kind
+    if kind_a == kind_b == "f":
+        return a, b
+    if kind_a == "f":
+        return a, b.astype(a.dtype)
+    if kind_b == "f":
+        return a.astype(b.dtype), b
+    return (as_float(a), as_float(b)) if to_float else (a, b)

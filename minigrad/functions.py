@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import ops
-from minigrad.tensor import Tensor, promote
+from minigrad.dtypes import promote
+from minigrad.tensor import Tensor
 
 _MIRRORED = (
     "exp", "log", "sqrt", "abs", "erf", "relu", "tanh", "sigmoid", "softplus", "gelu",

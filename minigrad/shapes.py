@@ -5,6 +5,8 @@ Pure functions on tuples of ints; no tensors here.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -56,13 +58,13 @@ def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
 
 def resolve_shape(shape: tuple[int, ...], old_shape: tuple[int, ...]) -> tuple[int, ...]:
     """`shape` with its -1 filled in; a ValueError when it cannot hold the elements."""
-    size = int(np.prod(old_shape, dtype=np.int64))
-    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    size = math.prod(old_shape)
+    known = math.prod(n for n in shape if n != -1)
     unknown = [i for i, n in enumerate(shape) if n == -1]
     valid = len(unknown) <= 1 and all(n >= -1 for n in shape)
     if valid and unknown and known and size % known == 0:
         shape = (*shape[:unknown[0]], size // known, *shape[unknown[0] + 1:])
-    if not valid or int(np.prod(shape, dtype=np.int64)) != size or -1 in shape:
+    if not valid or math.prod(shape) != size or -1 in shape:
         raise ValueError(
             f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) "
             f"into shape {shape}"
@@ -104,7 +106,7 @@ def flattened(shape: tuple[int, ...], start_axis: int, end_axis: int) -> tuple[i
         raise ValueError(
             f"flatten: start_axis {start_axis} comes after end_axis {end_axis} (shape {shape})"
         )
-    merged = int(np.prod(shape[start:end + 1], dtype=np.int64))
+    merged = math.prod(shape[start:end + 1])
     return (*shape[:start], merged, *shape[end + 1:])
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from minigrad import dtypes, shapes
+from minigrad.dtypes import promote
 
 Axis = int | Sequence[int] | None
 
@@ -247,15 +248,15 @@ class Tensor:
     def __ne__(self, other): return Tensor._from_array(self.data != self._operand(other).data)
 
     # --- elementwise math -----------------------------------------------------------
-    def exp(self) -> Tensor: return _ops.Exp.apply(_float(self))
-    def log(self) -> Tensor: return _ops.Log.apply(_float(self))
-    def sqrt(self) -> Tensor: return _ops.Sqrt.apply(_float(self))
+    def exp(self) -> Tensor: return _ops.Exp.apply(dtypes.as_float(self))
+    def log(self) -> Tensor: return _ops.Log.apply(dtypes.as_float(self))
+    def sqrt(self) -> Tensor: return _ops.Sqrt.apply(dtypes.as_float(self))
     def abs(self) -> Tensor: return _ops.Abs.apply(self)
-    def erf(self) -> Tensor: return _ops.Erf.apply(_float(self))
+    def erf(self) -> Tensor: return _ops.Erf.apply(dtypes.as_float(self))
     def relu(self) -> Tensor: return _ops.ReLU.apply(self)
-    def tanh(self) -> Tensor: return _ops.Tanh.apply(_float(self))
-    def sigmoid(self) -> Tensor: return _ops.Sigmoid.apply(_float(self))
-    def softplus(self) -> Tensor: return _ops.Softplus.apply(_float(self))
+    def tanh(self) -> Tensor: return _ops.Tanh.apply(dtypes.as_float(self))
+    def sigmoid(self) -> Tensor: return _ops.Sigmoid.apply(dtypes.as_float(self))
+    def softplus(self) -> Tensor: return _ops.Softplus.apply(dtypes.as_float(self))
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch."""
@@ -264,7 +265,7 @@ class Tensor:
             return self * 0.5 * (inner.tanh() + 1)
         if approximate != "none":
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-        return _ops.GELU.apply(_float(self))
+        return _ops.GELU.apply(dtypes.as_float(self))
 
     def maximum(self, other) -> Tensor:
         return _ops.Maximum.apply(*promote(self, self._operand(other)))
@@ -316,11 +317,11 @@ class Tensor:
 
     def softmax(self, axis: int = -1) -> Tensor:
         axis = shapes.single_axis(axis, self.ndim, "softmax")
-        return _ops.Softmax.apply(_float(self), axis=axis)
+        return _ops.Softmax.apply(dtypes.as_float(self), axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         axis = shapes.single_axis(axis, self.ndim, "log_softmax")
-        return _ops.LogSoftmax.apply(_float(self), axis=axis)
+        return _ops.LogSoftmax.apply(dtypes.as_float(self), axis=axis)
 
     def argmax(self, axis: int | None = None) -> Tensor:
         return Tensor._from_array(np.asarray(np.argmax(self.data, axis=axis)))
@@ -385,24 +386,6 @@ class Tensor:
             return _ops.GetItem.apply(self, index=index)
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor of shape {self.shape})") from None
-
-
-def _float(t: Tensor) -> Tensor:
-    """Integer and bool tensors become the default float dtype before float-valued math."""
-    return t if t.data.dtype.kind == "f" else t.astype(dtypes.get_default_dtype())
-
-
-def promote(a: Tensor, b: Tensor, to_float: bool = False) -> tuple[Tensor, Tensor]:
-    """An integer or bool operand beside a floating one takes the floating dtype (NumPy would
-    give float64; PyTorch keeps the float's dtype). `to_float`: two integers become floats."""
-    kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
-    if kind_a == kind_b == "f":
-        return a, b
-    if kind_a == "f":
-        return a, b.astype(a.dtype)
-    if kind_b == "f":
-        return a.astype(b.dtype), b
-    return (_float(a), _float(b)) if to_float else (a, b)
 
 
 # The ops import Tensor from this module, so they are bound after the class exists.

@@ -12,6 +12,7 @@ on, the gradients are tensors with a graph of their own, ready to be differentia
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,7 +38,7 @@ def sum_to_shape(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
         lead + i for i, size in enumerate(shape) if size == 1 and grad.shape[lead + i] != 1
     )
     summed = grad.sum(axis=axes, keepdims=True) if axes else grad
-    if summed.size != int(np.prod(shape)):
+    if summed.size != math.prod(shape):
         raise RuntimeError(f"cannot sum a gradient of shape {grad.shape} to shape {shape}")
     return summed.reshape(shape)
 
@@ -72,12 +73,17 @@ class _GradientSums:
         return self.sums.pop(key, None)
 
 
+def _owner(array: np.ndarray) -> int:
+    """Identifies the memory an array views (its base's, for a view)."""
+    return id(array if array.base is None else array.base)
+
+
 def _unshared(grad: Tensor, given_out: set[int]) -> Tensor:
     """`grad`, or a copy of it if its memory is read-only (a broadcast view) or already
     belongs to another leaf's `.grad` (a VJP may return one array for several inputs), so
     that writing into one `.grad` never changes another."""
     array = grad.data
-    owner = id(array if array.base is None else array.base)
+    owner = _owner(array)
     if owner in given_out or not array.flags.writeable:
         return Tensor._from_array(array.copy())
     given_out.add(owner)
@@ -171,7 +177,8 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
         with set_grad_enabled(create_graph):
             _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
                          retain_graph)
-            given_out: set[int] = set()
+            # The callers' gradient arrays count as given out: no .grad may alias them.
+            given_out = {_owner(grad.data) for _, grad in roots}
             for leaf, grad in leaf_grads.sums.items():
                 for hook in list(leaf._hooks or ()):
                     replaced = hook(grad)
@@ -211,8 +218,8 @@ def _root_gradient(output: Tensor, gradient, caller: str, create_graph: bool) ->
         )
     if create_graph and gradient.requires_grad:
         return gradient.astype(output.dtype)  # kept in the graph: grads depend on it
-    # A copy, so that no leaf's .grad ever shares memory with the caller's array.
-    return Tensor._from_array(np.array(gradient.data, dtype=output.dtype))
+    # Not copied: `_propagate` copies it only for a leaf that would receive this very array.
+    return Tensor._from_array(gradient.data.astype(output.dtype, copy=False))
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,

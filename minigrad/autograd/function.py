@@ -22,6 +22,7 @@ records a graph of its own: that is all `create_graph=True` needs for any order.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, ClassVar
 
 import numpy as np
@@ -147,7 +148,7 @@ class Function:
         """Run the primitive on tensors, recording a node when a gradient may be needed."""
         ctx = Node(cls, inputs, params)
         try:
-            out = cls.forward(ctx, *[t.data for t in inputs], **params)
+            out = cls.forward(ctx, *map(_data, inputs), **params)
         except ValueError as error:
             clearer = cls.explain_error(inputs, error)
             if clearer is None:
@@ -159,10 +160,13 @@ class Function:
             _anomaly.check_forward(cls, inputs, out, ctx)
         if _mode.enabled:
             for t in inputs:
-                if t.requires_grad:
+                if t._requires_grad:
                     ctx._output = out
                     return Tensor._from_node(out, ctx)
         return Tensor._from_array(out)
+
+
+_data = operator.attrgetter("data")
 
 
 class _AnomalyMode:

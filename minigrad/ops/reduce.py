@@ -8,6 +8,8 @@ which NumPy broadcasting spreads the gradient over the reduced elements.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minigrad import dtypes
@@ -30,7 +32,7 @@ def _result_dtype(a: np.ndarray) -> np.dtype | None:
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
-    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+    return math.prod(shape[a] for a in axes)
 
 
 @register
