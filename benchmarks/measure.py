@@ -19,6 +19,7 @@ MIB = 1024.0 * 1024.0
 # Set on some machines because older OpenBLAS builds misbehave there; they slow a current
 # NumPy, so the table reports them and `--unset-openblas-env` removes both in the workers.
 OPENBLAS_ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+MALLOC_ENV_VARS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
 THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -65,7 +66,7 @@ def median(values) -> float:
 def thread_report(library: str) -> dict:
     """Thread pools and the BLAS kernel this process runs, as far as it can be read."""
     report: dict = {"env_vars": {name: os.environ.get(name)
-                                 for name in OPENBLAS_ENV_VARS + THREAD_ENV_VARS}}
+                                 for name in OPENBLAS_ENV_VARS + THREAD_ENV_VARS + MALLOC_ENV_VARS}}
     try:
         import threadpoolctl
     except ImportError:

@@ -6,7 +6,7 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks.measure import OPENBLAS_ENV_VARS, THREAD_ENV_VARS
+from benchmarks.measure import MALLOC_ENV_VARS, OPENBLAS_ENV_VARS, THREAD_ENV_VARS
 from benchmarks.workloads.base import Check, Metric
 
 LIBRARY_ORDER = ("minigrad", "numpy", "torch", "micrograd")
@@ -94,8 +94,9 @@ def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: boo
                      + ("; OTHER WORK WAS RUNNING: figures are unreliable (contended BLAS "
                         "threads slow down 2-10x)" if busy else ""))
     seen = some_env.get("env_vars", {})
+    reported = OPENBLAS_ENV_VARS + THREAD_ENV_VARS + MALLOC_ENV_VARS
     lines.append("env     : in the workers " + " ".join(
-        f"{name}={seen.get(name) or '<unset>'}" for name in OPENBLAS_ENV_VARS + THREAD_ENV_VARS
+        f"{name}={seen.get(name) or '<unset>'}" for name in reported
         if name in OPENBLAS_ENV_VARS or seen.get(name)))
     if unset_openblas:
         here = " ".join(f"{name}={os.environ.get(name, '<unset>')}" for name in OPENBLAS_ENV_VARS)

@@ -52,6 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="write all results (every sample, env, checks) as JSON; '-' = stdout")
     parser.add_argument("--unset-openblas-env", action="store_true",
                         help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in every worker")
+    parser.add_argument("--malloc-cache", action="store_true",
+                        help="set MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ in every worker "
+                             "so glibc keeps freed memory for reuse instead of returning it "
+                             "to the kernel (fresh arrays then skip page faults)")
     parser.add_argument("--threads", type=int,
                         help="cap every library's thread pools in the workers (OpenBLAS, "
                              "OpenMP, MKL); default: each library's own choice")
@@ -71,8 +75,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def worker_env(unset_openblas: bool, threads: int | None) -> dict[str, str]:
+MALLOC_CACHE_ENV = {"MALLOC_MMAP_THRESHOLD_": str(64 << 20),
+                    "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
+
+
+def worker_env(unset_openblas: bool, threads: int | None,
+               malloc_cache: bool = False) -> dict[str, str]:
     env = dict(os.environ)
+    if malloc_cache:
+        env.update(MALLOC_CACHE_ENV)
     if threads is not None:
         env.update({name: str(threads) for name in measure.THREAD_ENV_VARS})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"({OPTIONAL_LIBRARIES[library]} to add it)")
         else:
             libraries.append(library)
-    env = worker_env(args.unset_openblas_env, args.threads)
+    env = worker_env(args.unset_openblas_env, args.threads, args.malloc_cache)
     load_before = os.getloadavg()[0]
     sections, checks, envs, raw = [], [], {}, {}
     for name in args.workloads:
