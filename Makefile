@@ -20,6 +20,7 @@ docs: setup
 	$(BIN)/mkdocs build --strict
 
 bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 lint: setup
