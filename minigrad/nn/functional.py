@@ -196,6 +196,7 @@ def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
     >>> cross_entropy(mg.zeros(2, 4), [0, 3])    # log(4) = 1.3863
     """
     x = as_tensor(x)
+    given = target
     target = np.asarray(target.data if isinstance(target, Tensor) else target)
     check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -228,8 +229,12 @@ def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
         rows = x
     else:  # classes last, then one row per (sample, position)
         rows = x.transpose(0, *range(2, x.ndim), 1).reshape(-1, classes)
+    # The caller's target tensor itself when it has the right layout, so a drawn graph
+    # shows it under its own name.
+    flat_target = given if isinstance(given, Tensor) and given.ndim == 1 else \
+        Tensor._from_array(target.reshape(-1))
     loss = CrossEntropyFunction.apply(
-        rows, Tensor._from_array(target.reshape(-1)), reduction=reduction,
+        rows, flat_target, reduction=reduction,
         label_smoothing=float(label_smoothing), ignore_index=int(ignore_index),
     )
     return loss.reshape(batch_shape) if reduction == "none" else loss
