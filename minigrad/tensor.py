@@ -10,11 +10,13 @@ see it.
 from __future__ import annotations
 
 import numbers
+import weakref
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from minigrad import dtypes, shapes
+from minigrad.autograd.graph import DetachLink
 from minigrad.dtypes import promote
 
 Axis = int | Sequence[int] | None
@@ -114,8 +116,6 @@ class Tensor:
         The result keeps a weak, drawing-only link to its source (`detached_from`), so a
         renderer can show where the graph was cut without keeping old graphs alive.
         """
-        from minigrad.autograd.graph import DetachLink
-
         out = Tensor._from_array(self.data)
         if self._requires_grad:
             out._detach_link = DetachLink(self)
@@ -125,8 +125,6 @@ class Tensor:
         """Keep this non-leaf tensor's gradient in `.grad` after backward."""
         if self.grad_fn is None:
             return  # leaves keep their gradient anyway
-        import weakref
-
         self.grad_fn._retained = weakref.ref(self)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]):

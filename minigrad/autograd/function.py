@@ -30,6 +30,8 @@ import numpy as np
 from minigrad.autograd.grad_mode import _mode
 from minigrad.tensor import Tensor
 
+_data = operator.attrgetter("data")  # the inputs' arrays, without a per-call comprehension
+
 
 class Node:
     """One application of a primitive: the `ctx` of its forward and backward, and a vertex
@@ -164,9 +166,6 @@ class Function:
                     ctx._output = out
                     return Tensor._from_node(out, ctx)
         return Tensor._from_array(out)
-
-
-_data = operator.attrgetter("data")
 
 
 class _AnomalyMode:
