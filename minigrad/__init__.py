@@ -8,9 +8,7 @@
     tensor([2., 4.], dtype=float32)
 """
 
-# Tensor first: the op modules it binds import it back.
-from minigrad.tensor import Tensor  # isort: skip
-
+from minigrad import ops  # noqa: F401 - registers the primitives Tensor's methods call
 from minigrad.autograd.anomaly import detect_anomaly
 from minigrad.autograd.engine import grad
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -27,15 +25,16 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
-from minigrad.functions import *  # noqa: F403 - the mirrored functions are the public API
+from minigrad.functions import *  # noqa: F403 - the module-level functions are public API
 from minigrad.functions import __all__ as _function_names
 from minigrad.random import manual_seed
 from minigrad.serialization import load, save
+from minigrad.tensor import Tensor
 from minigrad.testing import gradcheck, gradgradcheck
 
 __version__ = "0.1.0"
 
-from minigrad import nn, optim, viz  # isort: skip - viz records module calls from import on
+from minigrad import nn, optim, viz
 
 
 def __getattr__(name: str):

@@ -1,4 +1,4 @@
-"""Module-level functions that mirror the Tensor methods: `minigrad.exp(x)` is `x.exp()`.
+"""Module-level functions: `minigrad.exp(x)` is `x.exp()`, written out one by one.
 
 Arguments that are not tensors (lists, arrays, numbers) are converted first. Functions
 with no method counterpart (`where`, `concatenate`/`cat`, `stack`) are defined here.
@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from minigrad import ops
+from minigrad import ops, shapes
 from minigrad.dtypes import promote
 from minigrad.tensor import Tensor
-
-_MIRRORED = (
-    "exp", "log", "sqrt", "abs", "erf", "relu", "tanh", "sigmoid", "softplus", "gelu",
-    "clip", "clamp", "sum", "mean", "var", "std", "max", "min",
-    "logsumexp", "softmax", "log_softmax", "argmax", "argmin", "reshape", "transpose",
-    "squeeze", "unsqueeze", "flatten", "broadcast_to", "swapaxes",
-)
 
 
 def as_tensor(value) -> Tensor:
@@ -25,18 +18,131 @@ def as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor(value)
 
 
-def _mirror(name: str):
-    method = getattr(Tensor, name)
+# --- the Tensor methods as functions: `minigrad.exp(x)` is `x.exp()` --------------------
 
-    def function(x, *args, **kwargs):
-        return method(as_tensor(x), *args, **kwargs)
+def exp(x, *args, **kwargs) -> Tensor:
+    """e**x, elementwise. `minigrad.exp(x, ...)` is `Tensor.exp(x, ...)`."""
+    return as_tensor(x).exp(*args, **kwargs)
 
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"`{name}(x, ...)` is `x.{name}(...)`.\n\n{method.__doc__ or ''}"
-    return function
+def log(x, *args, **kwargs) -> Tensor:
+    """The natural logarithm, elementwise. `minigrad.log(x, ...)` is `Tensor.log(x, ...)`."""
+    return as_tensor(x).log(*args, **kwargs)
+
+def sqrt(x, *args, **kwargs) -> Tensor:
+    """The square root, elementwise. `minigrad.sqrt(x, ...)` is `Tensor.sqrt(x, ...)`."""
+    return as_tensor(x).sqrt(*args, **kwargs)
+
+def abs(x, *args, **kwargs) -> Tensor:  # noqa: A001 - the NumPy and PyTorch name
+    """The absolute value, elementwise. `minigrad.abs(x, ...)` is `Tensor.abs(x, ...)`."""
+    return as_tensor(x).abs(*args, **kwargs)
+
+def erf(x, *args, **kwargs) -> Tensor:
+    """The error function, elementwise. `minigrad.erf(x, ...)` is `Tensor.erf(x, ...)`."""
+    return as_tensor(x).erf(*args, **kwargs)
+
+def relu(x, *args, **kwargs) -> Tensor:
+    """max(x, 0), elementwise. `minigrad.relu(x, ...)` is `Tensor.relu(x, ...)`."""
+    return as_tensor(x).relu(*args, **kwargs)
+
+def tanh(x, *args, **kwargs) -> Tensor:
+    """The hyperbolic tangent, elementwise. `minigrad.tanh(x, ...)` is `Tensor.tanh(x, ...)`."""
+    return as_tensor(x).tanh(*args, **kwargs)
+
+def sigmoid(x, *args, **kwargs) -> Tensor:
+    """1 / (1 + e**-x), elementwise. `minigrad.sigmoid(x, ...)` is `Tensor.sigmoid(x, ...)`."""
+    return as_tensor(x).sigmoid(*args, **kwargs)
+
+def softplus(x, *args, **kwargs) -> Tensor:
+    """log(1 + e**x), elementwise. `minigrad.softplus(x, ...)` is `Tensor.softplus(x, ...)`."""
+    return as_tensor(x).softplus(*args, **kwargs)
+
+def gelu(x, *args, **kwargs) -> Tensor:
+    """x * Phi(x), elementwise (`approximate="tanh"` for the tanh form).
+    `minigrad.gelu(x, ...)` is `Tensor.gelu(x, ...)`."""
+    return as_tensor(x).gelu(*args, **kwargs)
+
+def clip(x, *args, **kwargs) -> Tensor:
+    """Values limited to [min, max]. `minigrad.clip(x, ...)` is `Tensor.clip(x, ...)`."""
+    return as_tensor(x).clip(*args, **kwargs)
+
+def sum(x, *args, **kwargs) -> Tensor:  # noqa: A001 - NumPy's and PyTorch's name
+    """The sum over axes. `minigrad.sum(x, ...)` is `Tensor.sum(x, ...)`."""
+    return as_tensor(x).sum(*args, **kwargs)
+
+def mean(x, *args, **kwargs) -> Tensor:
+    """The mean over axes. `minigrad.mean(x, ...)` is `Tensor.mean(x, ...)`."""
+    return as_tensor(x).mean(*args, **kwargs)
+
+def var(x, *args, **kwargs) -> Tensor:
+    """The variance over axes. `minigrad.var(x, ...)` is `Tensor.var(x, ...)`."""
+    return as_tensor(x).var(*args, **kwargs)
+
+def std(x, *args, **kwargs) -> Tensor:
+    """The standard deviation over axes. `minigrad.std(x, ...)` is `Tensor.std(x, ...)`."""
+    return as_tensor(x).std(*args, **kwargs)
+
+def max(x, *args, **kwargs) -> Tensor:  # noqa: A001 - NumPy's and PyTorch's name
+    """The maximum over axes. `minigrad.max(x, ...)` is `Tensor.max(x, ...)`."""
+    return as_tensor(x).max(*args, **kwargs)
+
+def min(x, *args, **kwargs) -> Tensor:  # noqa: A001 - NumPy's and PyTorch's name
+    """The minimum over axes. `minigrad.min(x, ...)` is `Tensor.min(x, ...)`."""
+    return as_tensor(x).min(*args, **kwargs)
+
+def logsumexp(x, *args, **kwargs) -> Tensor:
+    """log(sum(exp(x))) over axes, computed stably.
+    `minigrad.logsumexp(x, ...)` is `Tensor.logsumexp(x, ...)`."""
+    return as_tensor(x).logsumexp(*args, **kwargs)
+
+def softmax(x, *args, **kwargs) -> Tensor:
+    """Softmax along one axis. `minigrad.softmax(x, ...)` is `Tensor.softmax(x, ...)`."""
+    return as_tensor(x).softmax(*args, **kwargs)
+
+def log_softmax(x, *args, **kwargs) -> Tensor:
+    """log(softmax(x)) along one axis, computed stably.
+    `minigrad.log_softmax(x, ...)` is `Tensor.log_softmax(x, ...)`."""
+    return as_tensor(x).log_softmax(*args, **kwargs)
+
+def argmax(x, *args, **kwargs) -> Tensor:
+    """Indices of the maxima (not differentiable).
+    `minigrad.argmax(x, ...)` is `Tensor.argmax(x, ...)`."""
+    return as_tensor(x).argmax(*args, **kwargs)
+
+def argmin(x, *args, **kwargs) -> Tensor:
+    """Indices of the minima (not differentiable).
+    `minigrad.argmin(x, ...)` is `Tensor.argmin(x, ...)`."""
+    return as_tensor(x).argmin(*args, **kwargs)
+
+def reshape(x, *args, **kwargs) -> Tensor:
+    """The same elements in a new shape. `minigrad.reshape(x, ...)` is `Tensor.reshape(x, ...)`."""
+    return as_tensor(x).reshape(*args, **kwargs)
+
+def transpose(x, *args, **kwargs) -> Tensor:
+    """Axes permuted. `minigrad.transpose(x, ...)` is `Tensor.transpose(x, ...)`."""
+    return as_tensor(x).transpose(*args, **kwargs)
+
+def squeeze(x, *args, **kwargs) -> Tensor:
+    """Axes of length 1 removed. `minigrad.squeeze(x, ...)` is `Tensor.squeeze(x, ...)`."""
+    return as_tensor(x).squeeze(*args, **kwargs)
+
+def unsqueeze(x, *args, **kwargs) -> Tensor:
+    """An axis of length 1 inserted. `minigrad.unsqueeze(x, ...)` is `Tensor.unsqueeze(x, ...)`."""
+    return as_tensor(x).unsqueeze(*args, **kwargs)
+
+def flatten(x, *args, **kwargs) -> Tensor:
+    """A range of axes merged into one. `minigrad.flatten(x, ...)` is `Tensor.flatten(x, ...)`."""
+    return as_tensor(x).flatten(*args, **kwargs)
+
+def broadcast_to(x, *args, **kwargs) -> Tensor:
+    """Broadcast to a shape. `minigrad.broadcast_to(x, ...)` is `Tensor.broadcast_to(x, ...)`."""
+    return as_tensor(x).broadcast_to(*args, **kwargs)
+
+def swapaxes(x, *args, **kwargs) -> Tensor:
+    """Two axes swapped. `minigrad.swapaxes(x, ...)` is `Tensor.swapaxes(x, ...)`."""
+    return as_tensor(x).swapaxes(*args, **kwargs)
 
 
-globals().update({name: _mirror(name) for name in _MIRRORED})
+clamp = clip
 
 
 def maximum(a, b) -> Tensor:
@@ -88,7 +194,7 @@ def _check_joinable(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis; all other axes must match."""
     tensors = _check_joinable(tensors, "concatenate")
-    (axis,) = ops.normalize_axis(axis, tensors[0].ndim, "concatenate")
+    (axis,) = shapes.normalize_axis(axis, tensors[0].ndim, "concatenate")
     first = tensors[0].shape
     for i, t in enumerate(tensors[1:], start=1):
         if t.ndim != len(first) or t.shape[:axis] + t.shape[axis + 1:] != \
@@ -106,12 +212,50 @@ cat = concatenate
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis."""
     tensors = _check_joinable(tensors, "stack")
-    shapes = {t.shape for t in tensors}
-    if len(shapes) != 1:
-        raise ValueError(f"stack: all tensors must have one shape, got {sorted(shapes)}")
-    (axis,) = ops.normalize_axis(axis, tensors[0].ndim + 1, "stack")
+    distinct = {t.shape for t in tensors}
+    if len(distinct) != 1:
+        raise ValueError(f"stack: all tensors must have one shape, got {sorted(distinct)}")
+    (axis,) = shapes.normalize_axis(axis, tensors[0].ndim + 1, "stack")
     return concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
-__all__ = [*_MIRRORED, "as_tensor", "cat", "concatenate", "matmul", "maximum", "minimum",
-           "stack", "where"]
+__all__ = [
+    "abs",
+    "argmax",
+    "argmin",
+    "as_tensor",
+    "broadcast_to",
+    "cat",
+    "clamp",
+    "clip",
+    "concatenate",
+    "erf",
+    "exp",
+    "flatten",
+    "gelu",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "std",
+    "sum",
+    "swapaxes",
+    "tanh",
+    "transpose",
+    "unsqueeze",
+    "var",
+    "where",
+]

@@ -118,3 +118,40 @@ def broadcast_target(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[i
     except ValueError:
         raise ValueError(f"broadcast_to: cannot broadcast shape {shape} to {target}") from None
     return target
+
+
+def check_matmul_shapes(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> None:
+    """Raise a ValueError naming both shapes when `a @ b` is undefined."""
+    if not a_shape or not b_shape:
+        raise ValueError(f"matmul: shapes {a_shape} and {b_shape}: operands must be at least 1-D")
+    inner_a, inner_b = a_shape[-1], b_shape[0] if len(b_shape) == 1 else b_shape[-2]
+    if inner_a != inner_b:
+        raise ValueError(
+            f"matmul: shapes {a_shape} and {b_shape} are not aligned ({inner_a} != {inner_b})"
+        )
+    try:
+        np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"matmul: shapes {a_shape} and {b_shape}: batch dimensions "
+            f"{a_shape[:-2]} and {b_shape[:-2]} do not broadcast"
+        ) from None
+
+
+def normalize_index(index, shape: tuple[int, ...]):
+    """List indices become NumPy arrays (tensors must already be arrays); anything else
+    non-integer is an error."""
+    parts = index if isinstance(index, tuple) else (index,)
+    converted = []
+    for part in parts:
+        if isinstance(part, list):
+            part = np.asarray(part)
+        if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
+            raise IndexError(
+                f"getitem: index arrays must be integer or bool, got {part.dtype} "
+                f"(indexing a tensor of shape {shape})"
+            )
+        if isinstance(part, float):
+            raise IndexError(f"getitem: index {part!r} is a float (tensor of shape {shape})")
+        converted.append(part)
+    return tuple(converted) if isinstance(index, tuple) else converted[0]

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd.graph import DetachLink, topological_order
-from minigrad.tensor import Tensor
+from minigrad.autograd.graph import topological_order
+from minigrad.tensor import DetachLink, Tensor
 
 
 def leaf(values, dtype=np.float64) -> Tensor:

@@ -15,7 +15,7 @@ import minigrad as mg
 import minigrad.nn as nn
 import minigrad.nn.functional as F  # noqa: N812 - the PyTorch convention
 from minigrad.autograd.graph import topological_order
-from minigrad.nn.ops import BatchNormFunction
+from minigrad.ops import BatchNormFunction
 
 EPS = 1e-5
 LAYOUTS = [(6, 3), (4, 3, 5), (3, 2, 3, 2)]

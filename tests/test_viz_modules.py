@@ -21,12 +21,28 @@ def mlp():
     model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
     x = mg.randn(16, 4)
     x.name = "x"
-    loss = F.cross_entropy(model(x), mg.tensor(np.arange(16) % 3))
+    with viz.record():
+        loss = F.cross_entropy(model(x), mg.tensor(np.arange(16) % 3))
     return model, x, loss
 
 
-def test_the_recorder_is_installed_when_viz_is_imported():
-    assert recorder.record_module_call in hooks.global_forward_hooks.values()
+def test_importing_installs_nothing_and_recording_installs_the_hook_only_inside_the_block():
+    assert recorder.record_module_call not in hooks.global_forward_hooks.values()
+    with viz.record():
+        assert recorder.record_module_call in hooks.global_forward_hooks.values()
+        with viz.record():  # nested: still one hook
+            assert list(hooks.global_forward_hooks.values()).count(
+                recorder.record_module_call) == 1
+        assert viz.is_recording()
+    assert not viz.is_recording()
+    assert recorder.record_module_call not in hooks.global_forward_hooks.values()
+
+
+def test_calls_outside_a_recording_block_are_not_recorded():
+    layer = nn.Linear(3, 3)
+    out = layer(mg.randn(2, 3)).sum()
+    assert recorder.calls_for(out.grad_fn.inputs[0].grad_fn) == []
+    assert parse_dot(viz.draw(out, params=layer).source).clusters == []
 
 
 def test_one_cluster_per_module_call_nested_as_the_modules_are():
@@ -73,7 +89,8 @@ def test_clusters_false_draws_no_cluster():
 def test_a_module_called_twice_makes_two_clusters():
     layer = nn.Linear(3, 3)
     x = mg.randn(2, 3)
-    y = layer(layer(x).tanh()).sum()
+    with viz.record():
+        y = layer(layer(x).tanh()).sum()
     dot = parse_dot(viz.draw(y, params=layer).source)
     assert len(dot.clusters) == 2
     linears = dot.find("<B>linear</B>", "op")
@@ -91,10 +108,11 @@ def test_a_module_that_returns_its_input_makes_no_cluster():
 def test_calls_under_no_grad_are_not_recorded_and_records_die_with_the_graph():
     layer = nn.Linear(3, 3)
     before = len(recorder._calls)
-    with mg.no_grad():
-        layer(mg.randn(2, 3))
-    assert len(recorder._calls) == before
-    out = layer(mg.randn(2, 3))
+    with viz.record():
+        with mg.no_grad():
+            layer(mg.randn(2, 3))
+        assert len(recorder._calls) == before
+        out = layer(mg.randn(2, 3))
     assert len(recorder._calls) == before + 1
     del out
     gc.collect()
@@ -104,7 +122,8 @@ def test_calls_under_no_grad_are_not_recorded_and_records_die_with_the_graph():
 def test_records_do_not_keep_modules_alive():
     layer = nn.Linear(3, 3)
     alive = weakref.ref(layer)
-    out = layer(mg.randn(2, 3)).sum()
+    with viz.record():
+        out = layer(mg.randn(2, 3)).sum()
     del layer
     gc.collect()
     assert alive() is None  # the graph keeps the parameters, not the module
@@ -116,7 +135,8 @@ def batch_norm_layer(**options):
     mg.manual_seed(1)
     bn = nn.BatchNorm1d(3, dtype=np.float64, **options)
     x = mg.randn(6, 3, dtype=np.float64, requires_grad=True)
-    return bn, x, (bn(x) ** 2).mean()
+    with viz.record():
+        return bn, x, (bn(x) ** 2).mean()
 
 
 def op_names(dot) -> list[str]:
@@ -201,5 +221,5 @@ def test_a_model_run_before_recording_gets_a_hint_instead_of_clusters(monkeypatc
     dot = parse_dot(viz.draw(loss, params=model).source)
     assert dot.clusters == []
     assert "No module calls were recorded" in dot.caption
-    assert "import it before running the model" in dot.caption
+    assert "with minigrad.viz.record():" in dot.caption
     assert "No module calls" not in viz.draw(loss).source  # no Module given: no hint

@@ -35,10 +35,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad.autograd.engine import is_backward_running
 from minigrad.autograd.function import _anomaly
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_ENGINE_FILE = os.path.join(_PACKAGE_DIR, "autograd", "engine.py")
 _TRACE_LINES = 8  # innermost user frames shown in a message; `error.trace` keeps them all
 
 
@@ -57,22 +57,17 @@ class AnomalyError(FloatingPointError):
         self.op, self.phase, self.trace = op, phase, trace
 
 
-def _user_stack() -> tuple[traceback.StackSummary, bool]:
-    """The caller's stack without minigrad's frames (oldest first), and whether it runs
-    inside the backward engine."""
+def _user_stack() -> traceback.StackSummary:
+    """The caller's stack without minigrad's frames (oldest first)."""
     frames = []
-    in_backward = False
     frame = sys._getframe(2)  # skip this function and the check that called it
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if filename == _ENGINE_FILE:
-            in_backward = True
-        elif not filename.startswith(_PACKAGE_DIR):
+        if not frame.f_code.co_filename.startswith(_PACKAGE_DIR):
             frames.append((frame, frame.f_lineno))
         frame = frame.f_back
     frames.reverse()
     # Source lines are read only if a message is formatted.
-    return traceback.StackSummary.extract(iter(frames), lookup_lines=False), in_backward
+    return traceback.StackSummary.extract(iter(frames), lookup_lines=False)
 
 
 def _site(trace: traceback.StackSummary | None) -> str:
@@ -113,9 +108,9 @@ def _shapes(tensors: Sequence) -> str:
 
 
 def _check_forward(op, inputs, out, ctx) -> None:
-    trace, in_backward = _user_stack()
+    trace = _user_stack()
     ctx._trace = trace
-    if in_backward or not _has_non_finite(out):
+    if is_backward_running() or not _has_non_finite(out):
         return  # inside a VJP only the gradient it returns is checked (by _check_backward)
     arrays = [np.asarray(t.data) for t in inputs]
     if np.isnan(out).any():

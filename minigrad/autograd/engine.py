@@ -12,7 +12,7 @@ on, the gradients are tensors with a graph of their own, ready to be differentia
 from __future__ import annotations
 
 import gc
-import math
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,27 +20,21 @@ import numpy as np
 from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
+from minigrad.autograd.record import BackwardStep, active_record
+from minigrad.autograd.unbroadcast import sum_to_shape
 from minigrad.tensor import Tensor
 
 
-def sum_to_shape(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Sum a gradient over the axes along which its source was broadcast.
+class _Running(threading.local):
+    depth = 0  # backward passes running in this thread (a VJP may start another)
 
-    Broadcasting repeats a value along new leading axes and along axes of length 1; each
-    repetition sends gradient back, so the source's gradient is the sum over those axes.
-    """
-    if grad.shape == shape:
-        return grad
-    lead = grad.ndim - len(shape)
-    if lead < 0:
-        raise RuntimeError(f"cannot sum a gradient of shape {grad.shape} to shape {shape}")
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, size in enumerate(shape) if size == 1 and grad.shape[lead + i] != 1
-    )
-    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
-    if summed.size != math.prod(shape):
-        raise RuntimeError(f"cannot sum a gradient of shape {grad.shape} to shape {shape}")
-    return summed.reshape(shape)
+
+_running = _Running()
+
+
+def is_backward_running() -> bool:
+    """True while this thread is inside a backward pass (running some op's VJP)."""
+    return _running.depth > 0
 
 
 class _GradientSums:
@@ -66,7 +60,7 @@ class _GradientSums:
         elif key in self._owned:
             np.add(previous.data, grad.data, out=previous.data)
         else:
-            self.sums[key] = Tensor._from_array(previous.data + grad.data)
+            self.sums[key] = Tensor.wrap(previous.data + grad.data)
             self._owned.add(key)
 
     def pop(self, key) -> Tensor | None:
@@ -85,9 +79,34 @@ def _unshared(grad: Tensor, given_out: set[int]) -> Tensor:
     array = grad.data
     owner = _owner(array)
     if owner in given_out or not array.flags.writeable:
-        return Tensor._from_array(array.copy())
+        return Tensor.wrap(array.copy())
     given_out.add(owner)
     return grad
+
+
+def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
+    """The engine's step at one node: its op's VJP applied to `grad` (the gradient of the
+    node's output), with each input's share summed to that input's shape and cast to its
+    dtype; None for inputs that need no gradient.
+
+    Everything that propagates gradients node by node (backward, `grad`, the gradient-path
+    analysis of `minigrad.viz`) takes this step, so the rules live in one place.
+    """
+    input_grads = node.op.backward(node, grad)
+    if not isinstance(input_grads, tuple):
+        input_grads = (input_grads,)
+    if _anomaly.enabled:
+        _anomaly.check_backward(node, input_grads)
+    shares = []
+    for tensor, input_grad in zip(node.inputs, input_grads):
+        if input_grad is None or not tensor._requires_grad:
+            shares.append(None)
+        elif input_grad.data.shape != tensor.data.shape or \
+                input_grad.data.dtype != tensor.data.dtype:
+            shares.append(_input_gradient(input_grad, tensor, node))
+        else:
+            shares.append(input_grad)
+    return tuple(shares)
 
 
 def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:
@@ -116,6 +135,7 @@ def _second_backward_error(node: Node) -> RuntimeError:
 def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, captured: dict,
                  capture: set | None, accumulate: bool, retain_graph: bool) -> None:
     """Call each reached node's VJP, consumers first, routing gradients to its inputs."""
+    record = active_record()
     for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
         grad = node_grads.pop(node)
         if grad is None:  # nothing reached this node (all its consumers had None)
@@ -123,26 +143,19 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
         if node.released:
             raise _second_backward_error(node)
         if node._hooks:
-            for hook in list(node._hooks):
-                replaced = hook(grad)
-                grad = grad if replaced is None else replaced
+            grad = _run_hooks(node._hooks, grad)
         if accumulate and node._retained is not None:
             retained = node._retained()
             if retained is not None:
                 retained.grad = grad if retained.grad is None else retained.grad + grad
         if capture is not None and node in capture:
             captured[node] = grad
-        input_grads = node.op.backward(node, grad)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        if _anomaly.enabled:
-            _anomaly.check_backward(node, input_grads)
+        input_grads = vjp(node, grad)
+        if record is not None:
+            record.steps.append(BackwardStep(node, grad, input_grads))
         for tensor, input_grad in zip(node.inputs, input_grads):
-            if input_grad is None or not tensor._requires_grad:
+            if input_grad is None:
                 continue
-            if input_grad.data.shape != tensor.data.shape or \
-                    input_grad.data.dtype != tensor.data.dtype:
-                input_grad = _input_gradient(input_grad, tensor, node)
             parent = tensor.grad_fn
             if parent is None:
                 leaf_grads.add(tensor, input_grad)
@@ -150,6 +163,14 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
                 node_grads.add(parent, input_grad)
         if not retain_graph:
             node.release()
+
+
+def _run_hooks(hooks: dict, grad: Tensor) -> Tensor:
+    """Call gradient hooks in order; a returned tensor replaces the gradient."""
+    for hook in list(hooks.values()):
+        replaced = hook(grad)
+        grad = grad if replaced is None else replaced
+    return grad
 
 
 def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
@@ -173,16 +194,19 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
     # of a 100,000-op chain (0.35 s -> 0.15 s measured).
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    _running.depth += 1
     try:
         with set_grad_enabled(create_graph):
             _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
                          retain_graph)
             # The callers' gradient arrays count as given out: no .grad may alias them.
             given_out = {_owner(grad.data) for _, grad in roots}
+            record = active_record()
             for leaf, grad in leaf_grads.sums.items():
-                for hook in list(leaf._hooks or ()):
-                    replaced = hook(grad)
-                    grad = grad if replaced is None else replaced
+                if leaf._hooks:
+                    grad = _run_hooks(leaf._hooks, grad)
+                if record is not None:
+                    record.leaf_grads.append((leaf, grad))
                 if capture is not None and leaf in capture:
                     captured[leaf] = grad
                 if accumulate:
@@ -191,35 +215,52 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
                     else:
                         leaf.grad = grad if create_graph else _unshared(grad, given_out)
     finally:
+        _running.depth -= 1
         if gc_was_enabled:
             gc.enable()
     return captured
 
 
-def _root_gradient(output: Tensor, gradient, caller: str, create_graph: bool) -> Tensor:
+class SeedGradientError(RuntimeError, ValueError):
+    """The gradient a pass starts from does not fit the output (or is missing for a
+    non-scalar output). A RuntimeError, as PyTorch raises, and a ValueError (a bad
+    argument)."""
+
+
+def root_gradient(output: Tensor, gradient, caller: str, create_graph: bool = False) -> Tensor:
+    """The gradient backward and `grad` start from at `output` (see `seed_gradient`);
+    the output must be part of a graph."""
     if not output.requires_grad:
         raise RuntimeError(
             f"{caller}: the tensor of shape {output.shape} does not require grad and has no "
             "grad_fn; set requires_grad=True on the leaves it is computed from"
         )
+    return seed_gradient(output, gradient, caller, create_graph=create_graph)
+
+
+def seed_gradient(output: Tensor, gradient, caller: str, *, argument: str = "gradient",
+                  create_graph: bool = False) -> Tensor:
+    """`gradient` (the vector of a vector-Jacobian product) checked against the output's
+    shape and cast to its dtype; 1 for a scalar output when `gradient` is None.
+    `argument` is the caller's name for it, for error messages."""
     if gradient is None:
         if output.size != 1:
-            raise RuntimeError(
+            raise SeedGradientError(
                 f"{caller}: the output of shape {output.shape} is not a scalar; pass "
-                "gradient= (a tensor of the output's shape) to say which combination to "
+                f"{argument}= (a tensor of the output's shape) to say which combination to "
                 "differentiate"
             )
-        return Tensor._from_array(np.ones(output.shape, dtype=output.dtype))
+        return Tensor.wrap(np.ones(output.shape, dtype=output.dtype))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
     if gradient.shape != output.shape:
-        raise RuntimeError(
-            f"{caller}: gradient has shape {gradient.shape} but the output has shape "
+        raise SeedGradientError(
+            f"{caller}: {argument} has shape {gradient.shape} but the output has shape "
             f"{output.shape}"
         )
     if create_graph and gradient.requires_grad:
         return gradient.astype(output.dtype)  # kept in the graph: grads depend on it
     # Not copied: `_propagate` copies it only for a leaf that would receive this very array.
-    return Tensor._from_array(gradient.data.astype(output.dtype, copy=False))
+    return Tensor.wrap(gradient.data.astype(output.dtype, copy=False))
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
@@ -230,7 +271,7 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
     The graph's saved values are freed afterwards unless `retain_graph` is true;
     `create_graph` records the backward pass so the gradients can be differentiated.
     """
-    root_grad = _root_gradient(tensor, gradient, "backward", create_graph)
+    root_grad = root_gradient(tensor, gradient, "backward", create_graph)
     _propagate([(tensor, root_grad)], retain_graph=retain_graph or create_graph,
                create_graph=create_graph, accumulate=True)
 
@@ -255,7 +296,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
-    roots = [(out, _root_gradient(out, g, "grad", create_graph))
+    roots = [(out, root_gradient(out, g, "grad", create_graph))
              for out, g in zip(outputs, grad_outputs)]
     keys = [t if t.grad_fn is None else t.grad_fn for t in inputs]
     retain = create_graph if retain_graph is None else retain_graph

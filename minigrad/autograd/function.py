@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad.autograd.grad_mode import _mode
+from minigrad.hooks import RemovableHandle, add_hook
 from minigrad.tensor import Tensor
 
 _data = operator.attrgetter("data")  # the inputs' arrays, without a per-call comprehension
@@ -67,7 +68,7 @@ class Node:
         self.saved: tuple | None = ()
         self.released = False
         self._output: np.ndarray | None = None
-        self._hooks: list | None = None
+        self._hooks: dict | None = None
         self._retained = None      # weak reference to a tensor that asked retain_grad()
         self._trace = None         # creation traceback, recorded under detect_anomaly()
 
@@ -80,7 +81,7 @@ class Node:
     def output(self) -> Tensor:
         """The op's output as a tensor attached to this node, for VJPs written in terms of it
         (`exp`, `tanh`, `softmax`, ...). Differentiating through it reaches this node."""
-        return Tensor._from_node(self._output, self)
+        return Tensor.wrap(self._output, self)
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -103,27 +104,15 @@ class Node:
         self._output = None
         self.released = True
 
-    def register_hook(self, hook) -> _HookHandle:
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call `hook(grad)` with the gradient of this node's output; a returned tensor
+        replaces it. `Tensor.register_hook` on a non-leaf tensor lands here."""
         if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _HookHandle(self._hooks, hook)
+            self._hooks = {}
+        return add_hook(self._hooks, hook, "register_hook")
 
     def __repr__(self) -> str:
         return f"<{self.op.name}>"
-
-
-class _HookHandle:
-    """Returned by `register_hook`; `remove()` unregisters the hook."""
-
-    __slots__ = ("_hook", "_hooks")
-
-    def __init__(self, hooks: list, hook) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
 
 
 class Function:
@@ -138,6 +127,18 @@ class Function:
     @staticmethod
     def backward(ctx: Node, grad: Tensor):
         raise NotImplementedError  # each differentiable primitive defines it
+
+    @staticmethod
+    def expand(node: Node) -> Tensor | None:
+        """For a fused primitive, the node's computation spelled with other primitives on
+        the node's inputs (a small graph a drawing can show in the node's place), with no
+        side effects; None for a primitive that is not a fusion of others."""
+        return None
+
+    @classmethod
+    def is_fusion(cls) -> bool:
+        """True for a fused primitive: one that defines `expand`."""
+        return cls.expand is not Function.expand
 
     @classmethod
     def explain_error(cls, inputs: tuple[Tensor, ...], error: ValueError) -> Exception | None:
@@ -164,8 +165,8 @@ class Function:
             for t in inputs:
                 if t._requires_grad:
                     ctx._output = out
-                    return Tensor._from_node(out, ctx)
-        return Tensor._from_array(out)
+                    return Tensor.wrap(out, ctx)
+        return Tensor.wrap(out)
 
 
 class _AnomalyMode:

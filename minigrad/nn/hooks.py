@@ -16,44 +16,16 @@ more than this: the pre-hook marks where a call starts, the hook receives its ou
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
+
+from minigrad.hooks import RemovableHandle, add_hook
 
 ForwardPreHook = Callable[[Any, tuple], Any]
 ForwardHook = Callable[[Any, tuple, Any], Any]
 
-_ids = itertools.count()
 global_forward_pre_hooks: dict[int, ForwardPreHook] = {}
 global_forward_hooks: dict[int, ForwardHook] = {}
-
-
-class RemovableHandle:
-    """Returned when a hook is registered: `remove()` unregisters it (twice is harmless).
-    Also a context manager that removes the hook on exit."""
-
-    __slots__ = ("_hooks", "id")
-
-    def __init__(self, hooks: dict) -> None:
-        self._hooks = hooks
-        self.id = next(_ids)
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.remove()
-
-
-def add_hook(hooks: dict, hook: Callable) -> RemovableHandle:
-    if not callable(hook):
-        raise TypeError(f"register hook: expected a callable, got {type(hook).__name__}")
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    return handle
 
 
 def register_module_forward_pre_hook(hook: ForwardPreHook) -> RemovableHandle:
@@ -66,3 +38,7 @@ def register_module_forward_hook(hook: ForwardHook) -> RemovableHandle:
     """Call `hook(module, inputs, output)` after every module's forward, nested calls
     included; a returned value replaces the output."""
     return add_hook(global_forward_hooks, hook)
+
+
+__all__ = ["RemovableHandle", "add_hook", "register_module_forward_hook",
+           "register_module_forward_pre_hook"]

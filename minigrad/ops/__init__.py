@@ -1,9 +1,10 @@
-"""The primitives, one module per family, and the registry that lists them all.
+"""The primitives, one module per family; each joins the registry (`minigrad.registry`)
+with `@register`, and importing this package imports every family.
 
 `elementwise` (arithmetic, math, selections, casts), `activation` (relu, tanh, sigmoid,
-softplus, gelu, erf), `reduce` (sum, mean, var, max,
-min, logsumexp, softmax), `shape` (reshape, transpose, broadcasting, indexing,
-concatenation), `linalg` (matmul). Neural-network primitives live with `minigrad.nn`.
+softplus, gelu, erf), `reduce` (sum, mean, var, max, min, logsumexp, softmax), `shape`
+(reshape, transpose, broadcasting, indexing, concatenation), `linalg` (matmul and the fused
+`linear`), `normalization` (the fused `batch_norm`), `loss` (the fused `cross_entropy`).
 """
 
 from minigrad.ops.activation import GELU, Erf, ReLU, Sigmoid, Softplus, Tanh
@@ -24,7 +25,9 @@ from minigrad.ops.elementwise import (
     Sub,
     Where,
 )
-from minigrad.ops.linalg import MatMul, check_matmul_shapes
+from minigrad.ops.linalg import LinearFunction, MatMul
+from minigrad.ops.loss import CrossEntropyFunction
+from minigrad.ops.normalization import BatchNormFunction
 from minigrad.ops.reduce import (
     LogSoftmax,
     LogSumExp,
@@ -35,7 +38,6 @@ from minigrad.ops.reduce import (
     Sum,
     Var,
 )
-from minigrad.ops.registry import PRIMITIVES, register
 from minigrad.ops.shape import (
     BroadcastTo,
     Concatenate,
@@ -43,50 +45,13 @@ from minigrad.ops.shape import (
     IndexAdd,
     Reshape,
     Transpose,
-    normalize_index,
 )
-from minigrad.shapes import normalize_axis
+from minigrad.registry import PRIMITIVES, register
 
 __all__ = [
-    "GELU",
-    "PRIMITIVES",
-    "Abs",
-    "Add",
-    "BroadcastTo",
-    "Cast",
-    "Clip",
-    "Concatenate",
-    "Div",
-    "Erf",
-    "Exp",
-    "GetItem",
-    "IndexAdd",
-    "Log",
-    "LogSoftmax",
-    "LogSumExp",
-    "MatMul",
-    "Max",
-    "Maximum",
-    "Mean",
-    "Min",
-    "Minimum",
-    "Mul",
-    "Neg",
-    "Pow",
-    "ReLU",
-    "Reshape",
-    "Sigmoid",
-    "Softmax",
-    "Softplus",
-    "Sqrt",
-    "Sub",
-    "Sum",
-    "Tanh",
-    "Transpose",
-    "Var",
-    "Where",
-    "check_matmul_shapes",
-    "normalize_axis",
-    "normalize_index",
-    "register",
+    "GELU", "PRIMITIVES", "Abs", "Add", "BatchNormFunction", "BroadcastTo", "Cast", "Clip",
+    "Concatenate", "CrossEntropyFunction", "Div", "Erf", "Exp", "GetItem", "IndexAdd",
+    "LinearFunction", "Log", "LogSoftmax", "LogSumExp", "MatMul", "Max", "Maximum", "Mean",
+    "Min", "Minimum", "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Softmax", "Softplus",
+    "Sqrt", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
 ]

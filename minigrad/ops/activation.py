@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 from minigrad.autograd.function import Function
-from minigrad.ops.elementwise import _constant
-from minigrad.ops.registry import register
+from minigrad.registry import register
+from minigrad.tensor import Tensor
 
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -67,7 +67,7 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * _constant(ctx.inputs[0].data > 0)
+        return g * Tensor.wrap(ctx.inputs[0].data > 0)
 
 
 @register

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
-from minigrad.ops.registry import register
+from minigrad.registry import register
 from minigrad.tensor import Tensor
 
 
@@ -19,11 +19,6 @@ def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
         return np.broadcast_shapes(shape, target) == target
     except ValueError:
         return False
-
-
-def _constant(array: np.ndarray) -> Tensor:
-    """A tensor outside the graph (a mask, a sign): its own derivative is zero."""
-    return Tensor._from_array(array)
 
 
 class _Broadcasting(Function):
@@ -132,11 +127,11 @@ class Pow(_Broadcasting):
             base = a
             zero_exponent = b.data == 0
             if zero_exponent.any():  # base 1 there: b * 1^(b-1) = 0 exactly
-                base = Where.apply(_constant(zero_exponent), _constant(np.ones((), a.dtype)), a)
+                base = Where.apply(Tensor.wrap(zero_exponent), Tensor.wrap(np.ones((), a.dtype)), a)
             a_bar = g * b * base ** (b - 1)
         if b.requires_grad:
             # z * log(a) is 0 * -inf where a == 0 and b > 0; the true derivative there is 0.
-            safe_a = Where.apply(_constant(a.data > 0), a, _constant(np.ones((), a.dtype)))
+            safe_a = Where.apply(Tensor.wrap(a.data > 0), a, Tensor.wrap(np.ones((), a.dtype)))
             b_bar = g * ctx.output * safe_a.log()
         return a_bar, b_bar
 
@@ -215,14 +210,14 @@ class Abs(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * _constant(np.sign(ctx.inputs[0].data))
+        return g * Tensor.wrap(np.sign(ctx.inputs[0].data))
 
 
 # --- selections --------------------------------------------------------------------
 
 def _tie_split(winner: np.ndarray, loser: np.ndarray, dtype) -> Tensor:
     """1 where `winner` wins, 1/2 on ties, 0 where it loses: ties share the gradient."""
-    return _constant(((winner > loser) + 0.5 * (winner == loser)).astype(dtype))
+    return Tensor.wrap(((winner > loser) + 0.5 * (winner == loser)).astype(dtype))
 
 
 @register
@@ -270,7 +265,7 @@ class Where(_Broadcasting):
     @staticmethod
     def backward(ctx, g):
         cond = ctx.inputs[0]
-        zero = _constant(np.zeros((), g.dtype))
+        zero = Tensor.wrap(np.zeros((), g.dtype))
         return None, Where.apply(cond, g, zero), Where.apply(cond, zero, g)
 
 
@@ -301,7 +296,7 @@ class Clip(Function):
             inside &= a >= low
         if high is not None:
             inside &= a <= high
-        return g * _constant(inside)
+        return g * Tensor.wrap(inside)
 
 
 @register
@@ -317,7 +312,7 @@ class Cast(Function):
     @classmethod
     def apply(cls, a: Tensor, dtype=None) -> Tensor:
         if np.dtype(dtype).kind != "f":
-            return _constant(a.data.astype(dtype))
+            return Tensor.wrap(a.data.astype(dtype))
         return super().apply(a, dtype=dtype)
 
     @staticmethod

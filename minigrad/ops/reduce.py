@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.autograd.function import Function
-from minigrad.ops.registry import register
+from minigrad.registry import register
 from minigrad.tensor import Tensor
 
 
@@ -108,7 +108,7 @@ def _extremum_backward(ctx, g):
     extremum = ctx.output.data if ctx.params["keepdims"] else np.expand_dims(ctx.output.data, axes)
     hits = a.data == extremum
     share = hits / hits.sum(axis=axes, keepdims=True, dtype=a.dtype)
-    return _keep_dims(g, a.shape, axes) * Tensor._from_array(share.astype(a.dtype, copy=False))
+    return _keep_dims(g, a.shape, axes) * Tensor.wrap(share.astype(a.dtype, copy=False))
 
 
 @register
@@ -165,7 +165,7 @@ class LogSumExp(Function):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
         (m,) = ctx.saved
-        e = (a - Tensor._from_array(m)).exp()
+        e = (a - Tensor.wrap(m)).exp()
         return _keep_dims(g, a.shape, axes) * (e / e.sum(axis=axes, keepdims=True))
 
 

@@ -11,9 +11,9 @@ import itertools
 
 import numpy as np
 
-from minigrad.autograd.engine import sum_to_shape
 from minigrad.autograd.function import Function
-from minigrad.ops.registry import register
+from minigrad.autograd.unbroadcast import sum_to_shape
+from minigrad.registry import register
 
 
 @register
@@ -128,25 +128,3 @@ class Concatenate(Function):
         return tuple(
             g[prefix + (slice(start, stop),)] for start, stop in itertools.pairwise(bounds)
         )
-
-
-def normalize_index(index, shape: tuple[int, ...]):
-    """Tensor and list indices become NumPy arrays; anything else non-integer is an error."""
-    from minigrad.tensor import Tensor
-
-    parts = index if isinstance(index, tuple) else (index,)
-    converted = []
-    for part in parts:
-        if isinstance(part, Tensor):
-            part = part.data
-        elif isinstance(part, list):
-            part = np.asarray(part)
-        if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
-            raise IndexError(
-                f"getitem: index arrays must be integer or bool, got {part.dtype} "
-                f"(indexing a tensor of shape {shape})"
-            )
-        if isinstance(part, float):
-            raise IndexError(f"getitem: index {part!r} is a float (tensor of shape {shape})")
-        converted.append(part)
-    return tuple(converted) if isinstance(index, tuple) else converted[0]

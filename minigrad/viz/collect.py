@@ -16,12 +16,13 @@ over `order` is enough for depths and module clusters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from minigrad.autograd.function import Node
-from minigrad.autograd.graph import DetachLink, topological_order
-from minigrad.tensor import Tensor
+from minigrad.autograd.grad_mode import enable_grad
+from minigrad.autograd.graph import topological_order
+from minigrad.tensor import DetachLink, Tensor
 
 
 @dataclass(eq=False)
@@ -79,9 +80,10 @@ class GraphView:
 
 
 def collect(roots: list[Tensor], names: Mapping[Tensor, str],
-            expansions: Mapping[str, Callable[[Node], Tensor]] | None = None) -> GraphView:
-    """Gather everything reachable from `roots`, following detached links and expanding the
-    fused ops named in `expansions` (op name -> function re-running the composed form)."""
+            expand_fused: bool = False) -> GraphView:
+    """Gather everything reachable from `roots`, following detached links and, with
+    `expand_fused`, replacing each fused op by its composed form (`Function.expand`),
+    recomputed from the op's inputs for the drawing."""
     view = GraphView(roots=roots)
     root_nodes = _unique(t.grad_fn for t in roots if t.grad_fn is not None)
     extra: list[Node] = []
@@ -105,14 +107,9 @@ def collect(roots: list[Tensor], names: Mapping[Tensor, str],
         order = topological_order(list(reversed(extra)) + root_nodes)
         discovered: list[Node] = []
         for node in order:
-            if expansions and node.op.name in expansions and node not in expanded:
+            if expand_fused and node not in expanded:
                 expanded.add(node)
-                composed = expansions[node.op.name](node)
-                view.keep_alive.append(composed)
-                if composed.grad_fn is not None:
-                    view.replacement[node] = composed.grad_fn
-                    view.expanded[composed.grad_fn] = node
-                    discovered.append(composed.grad_fn)
+                _expand(node, view, discovered)
             for tensor in node.inputs:
                 follow(tensor, discovered)
         for tensor in roots:
@@ -142,6 +139,18 @@ def collect(roots: list[Tensor], names: Mapping[Tensor, str],
             view.detached_roots[tensor] = links[tensor]
             _note_leaf(links[tensor], view)
     return view
+
+
+def _expand(fused: Node, view: GraphView, discovered: list[Node]) -> None:
+    """Put the composed form of a fused op (`Function.expand`) in its place."""
+    with enable_grad():
+        composed = fused.op.expand(fused)
+    if composed is None or composed.grad_fn is None:
+        return  # not a fused op, or nothing in it needs a gradient: keep the fused vertex
+    view.keep_alive.append(composed)
+    view.replacement[fused] = composed.grad_fn
+    view.expanded[composed.grad_fn] = fused
+    discovered.append(composed.grad_fn)
 
 
 def _unique(items) -> list:

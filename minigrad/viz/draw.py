@@ -8,14 +8,12 @@ The DOT is produced by the `graphviz` package from vertices and edges; see
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from minigrad.autograd.function import Node
 from minigrad.tensor import Tensor
 from minigrad.viz import labels, style
 from minigrad.viz.collect import GraphView, Source, collect
-from minigrad.viz.fused import EXPANSIONS
 from minigrad.viz.modules import (
     Cluster,
     find_clusters,
@@ -26,7 +24,23 @@ from minigrad.viz.modules import (
 from minigrad.viz.overlay import PathOverlay, root_key
 from minigrad.viz.select import Selection, select
 
+if TYPE_CHECKING:
+    import graphviz
+
 DEFAULT_MAX_NODES = 500
+
+
+def graphviz_package():
+    """The `graphviz` package, imported when a drawing is made: minigrad itself runs
+    without it; only drawing needs it."""
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "drawing a graph needs the 'graphviz' Python package: pip install graphviz "
+            "(rendering to SVG/PNG/PDF also needs Graphviz's `dot` program)"
+        ) from None
+    return graphviz
 
 
 def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = False,
@@ -72,7 +86,7 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
             "composed form (fused=False) to see paths inside it"
         )
     names = parameter_names(params)
-    view = collect(roots, names, EXPANSIONS if expand_fused else None)
+    view = collect(roots, names, expand_fused)
     selection = select(view, max_nodes)
     overlay = PathOverlay.build(roots, wrt, max_paths, names) if wrt is not None else None
     builder = _Builder(view, selection, names, labels.Options(show_values, show_grads,
@@ -80,8 +94,8 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
     found = find_clusters(view, selection.members(), module_names(params), modules=clusters)
     if clusters and hasattr(params, "named_modules") and all(c.dashed for c in found):
         builder.hints.append(
-            "No module calls were recorded for these ops: they are recorded from the moment "
-            "minigrad.viz is imported, so import it before running the model.")
+            "No module calls were recorded for these ops: run the model inside "
+            "`with minigrad.viz.record():` to group its ops by module.")
     return builder.build(rankdir, found, title)
 
 
@@ -137,6 +151,7 @@ class _Builder:
 
     def build(self, rankdir: str, clusters: list[Cluster], title: str | None
               ) -> graphviz.Digraph:
+        graphviz = graphviz_package()
         graph = graphviz.Digraph(
             "minigrad", graph_attr=style.graph_attributes(rankdir),
             node_attr=style.NODE_DEFAULTS, edge_attr=style.EDGE_DEFAULTS,
@@ -179,7 +194,7 @@ class _Builder:
             label, attrs, tip = labels.op(
                 node, view.sources[node], result,
                 self.name_of(result) if result is not None else None, self.options,
-                fused=node.op.name in EXPANSIONS, composed_of=composed_of,
+                fused=node.op.is_fusion(), composed_of=composed_of,
                 show_result=node not in makes_root,
             )
             place(node).node(self.ids[node], label, tooltip=tip, **attrs)

@@ -14,6 +14,7 @@ import numpy as np
 from minigrad import factories
 from minigrad.random import manual_seed
 from minigrad.tensor import Tensor
+from minigrad.viz.modules import record
 
 
 @dataclass
@@ -110,7 +111,8 @@ def _mlp() -> Figure:
     x.name = "x"
     labels = Tensor(np.arange(16) % 3)
     labels.name = "labels"
-    loss = nn.CrossEntropyLoss()(model(x), labels)
+    with record():
+        loss = nn.CrossEntropyLoss()(model(x), labels)
     loss.name = "loss"
     loss.backward(retain_graph=True)
     return Figure([loss], {"params": model, "title": "A small MLP with BatchNorm"},

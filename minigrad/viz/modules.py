@@ -1,10 +1,11 @@
 """Module clusters: which ops each `nn.Module` call made, recorded as the calls happen.
 
-`record_module_call` is installed as a global forward hook of `minigrad.nn` when
-`minigrad.viz` is imported (only calls made after that are recorded). Each call is kept in
-a weak registry keyed by its output's `grad_fn` node: the record holds only weak
-references (to the module and to the call's inputs), so it disappears with the graph and
-never keeps a model or a batch alive.
+Recording is opt-in and scoped: inside `with minigrad.viz.record(): ...`, a global forward
+hook of `minigrad.nn` notes every module call; outside it no hook is installed and a
+module call costs what its `forward` costs. Each call is kept in a weak registry keyed by
+its output's `grad_fn` node: the record holds only weak references (to the module and to
+the call's inputs), so it disappears with the graph and never keeps a model or a batch
+alive.
 
 At drawing time, the ops of one call are the ancestors of its output that are reached
 without crossing its inputs: one pass over the drawing's order (consumers first), marking
@@ -15,6 +16,7 @@ contains its layers' calls), and each op is drawn in its innermost call's cluste
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -71,13 +73,41 @@ def _flatten(inputs) -> Iterable:
             yield item
 
 
-def install() -> object | None:
-    """Register the recorder with `minigrad.nn` (a no-op when nn is not available)."""
-    try:
+class record:
+    """Record module calls made inside the block, so drawings group their ops in clusters.
+
+        with minigrad.viz.record():
+            loss = loss_fn(model(x), y)
+        minigrad.viz.draw(loss, params=model)
+
+    A context manager (blocks nest, and may be used from several threads: the hook stays
+    installed until the last block exits). Calls made outside any block are not recorded.
+    """
+
+    _lock = threading.Lock()
+    _depth = 0
+    _handle = None
+
+    def __enter__(self) -> record:
         from minigrad.nn import register_module_forward_hook
-    except ImportError:
-        return None
-    return register_module_forward_hook(record_module_call)
+
+        with record._lock:
+            if record._depth == 0:
+                record._handle = register_module_forward_hook(record_module_call)
+            record._depth += 1
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        with record._lock:
+            record._depth -= 1
+            if record._depth == 0:
+                record._handle.remove()
+                record._handle = None
+
+
+def is_recording() -> bool:
+    """True while some `record()` block is open."""
+    return record._depth > 0
 
 
 def calls_for(node: Node) -> list[CallRecord]:

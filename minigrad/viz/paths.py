@@ -2,13 +2,14 @@
 
 The chain rule says that d(output)/d(wrt) is a sum over every path of edges from `wrt`
 up to the output, each path contributing the product of the local Jacobians along it.
-`grad_paths` computes each path's term exactly that way, with the ops' own VJPs: starting
-from the output's seed gradient, it calls `op.backward(node, g)` at each op of the path and
-keeps only the input slot the path leaves by (summed to that input's shape and cast to its
-dtype, as the engine does). That is the gradient with every edge off the path treated as a
-constant. Paths sharing a prefix share its VJPs (a depth-first search over the prefix
-tree), and the search only enters edges that lead to `wrt` at all (path counts from one
-pass over the topological order), so the cost is the number of paths times their length.
+`grad_paths` computes each path's term exactly that way, with the engine's own step
+(`minigrad.autograd.engine.vjp`: the op's VJP, summed to each input's shape and cast to
+its dtype): starting from the output's seed gradient, it takes the step at each op of
+the path and keeps only the input slot the path leaves by. That is the gradient with
+every edge off the path treated as a constant. Paths sharing a prefix share its VJPs (a
+depth-first search over the prefix tree), and the search only enters edges that lead to
+`wrt` at all (path counts from one pass over the topological order), so the cost is the
+number of paths times their length.
 Gradient hooks (`register_hook`) are not applied: the paths split the plain chain rule.
 
 On the section-2 layer, x = u + b and x_hat = x - mean(x), the bias has two paths: the
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from minigrad.autograd.engine import sum_to_shape
+from minigrad.autograd.engine import seed_gradient, vjp
 from minigrad.autograd.function import Node
 from minigrad.autograd.grad_mode import no_grad
 from minigrad.autograd.graph import topological_order
@@ -72,7 +73,7 @@ def grad_paths(output: Tensor, wrt: Tensor, max_paths: int = 64,
     [[3.0, 1.0], [-3.0, -1.0]]
     """
     _check_arguments(output, wrt, max_paths)
-    seed = _seed(output, grad_output)
+    seed = seed_gradient(output, grad_output, "grad_paths", argument="grad_output")
     target = wrt.grad_fn
     if output is wrt or (target is not None and output.grad_fn is target):
         return [GradPath((), (), (), np.array(seed.data, dtype=wrt.dtype))]
@@ -105,23 +106,6 @@ def _check_arguments(output: Tensor, wrt: Tensor, max_paths: int) -> None:
         raise ValueError(f"grad_paths: wrt (shape {wrt.shape}) does not require grad")
     if max_paths < 1:
         raise ValueError(f"grad_paths: max_paths must be at least 1, got {max_paths}")
-
-
-def _seed(output: Tensor, grad_output) -> Tensor:
-    if grad_output is None:
-        if output.size != 1:
-            raise ValueError(
-                f"grad_paths: the output of shape {output.shape} is not a scalar; pass "
-                "grad_output= (shaped like the output)"
-            )
-        return Tensor(np.ones(output.shape, dtype=output.dtype))
-    seed = grad_output if isinstance(grad_output, Tensor) else Tensor(grad_output)
-    if seed.shape != output.shape:
-        raise ValueError(
-            f"grad_paths: grad_output has shape {seed.shape} but the output has shape "
-            f"{output.shape}"
-        )
-    return seed.astype(output.dtype) if seed.dtype != output.dtype else seed
 
 
 def _path_counts(order: list[Node], wrt: Tensor) -> dict[Node, int]:
@@ -165,26 +149,16 @@ def _enumerate(root: Node, seed: Tensor, wrt: Tensor, counts: dict[Node, int]) -
             if node is None or node is target:
                 paths.append(_path(prefix, grad, wrt))
                 continue
-            input_grads = node.op.backward(node, grad)
-            if not isinstance(input_grads, tuple):
-                input_grads = (input_grads,)
+            input_grads = vjp(node, grad)
             for slot in reversed(range(len(node.inputs))):
                 tensor = node.inputs[slot]
                 if _leads_to(tensor, wrt, counts):
-                    branch = _to_input(input_grads[slot], tensor, node)
+                    branch = input_grads[slot]
+                    if branch is None:
+                        raise RuntimeError(f"grad_paths: '{node.op.name}' returned no gradient "
+                                           "for an input that requires it")
                     stack.append((tensor.grad_fn, branch, (*prefix, (node, slot))))
     return paths
-
-
-def _to_input(grad: Tensor | None, tensor: Tensor, node: Node) -> Tensor:
-    """A VJP's output for one input, summed to its shape and cast to its dtype."""
-    if grad is None:
-        raise RuntimeError(
-            f"grad_paths: '{node.op.name}' returned no gradient for an input that requires it"
-        )
-    if grad.shape != tensor.shape:
-        grad = sum_to_shape(grad, tensor.shape)
-    return grad.astype(tensor.dtype) if grad.dtype != tensor.dtype else grad
 
 
 def _path(edges: tuple, grad: Tensor, wrt: Tensor) -> GradPath:

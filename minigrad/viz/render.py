@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import graphviz
+from minigrad.viz.draw import draw, graphviz_package
 
-from minigrad.viz.draw import draw
+if TYPE_CHECKING:
+    import graphviz
 
 FORMATS = ("svg", "png", "pdf", "dot")
 _SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -63,7 +65,7 @@ def write(graph: graphviz.Digraph, path: str | os.PathLike, format: str | None =
         laid_out.attr(dpi=PNG_DPI)
     try:
         data = laid_out.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+    except graphviz_package().ExecutableNotFound:
         source = path.with_suffix(".dot")
         source.write_text(graph.source, encoding="utf-8")
         raise GraphvizNotFoundError(

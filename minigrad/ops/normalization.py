@@ -36,10 +36,11 @@ import numpy as np
 
 from minigrad.autograd.function import Function
 from minigrad.autograd.grad_mode import is_grad_enabled
-from minigrad.ops.registry import register
+from minigrad.registry import register
 from minigrad.tensor import Tensor
 
 STATS_MODES = ("batch", "detached", "running")
+TRAINING_STATS = ("batch", "detached")
 
 
 class RunningStats:
@@ -149,6 +150,16 @@ class BatchNormFunction(Function):
         return out.reshape(x.shape)
 
     @staticmethod
+    def expand(node) -> Tensor:
+        """The node's computation spelled with primitives (`batch_norm_composed`) on its
+        inputs; training modes pass no running statistics, so nothing is updated."""
+        params = node.params
+        weight, bias = _split_affine(node.inputs[1:], params["has_weight"], params["has_bias"])
+        running = params["running"] if params["stats"] == "running" else None
+        return batch_norm_composed(node.inputs[0], weight, bias, stats=params["stats"],
+                                   eps=params["eps"], running=running)
+
+    @staticmethod
     def backward(ctx, g):
         if is_grad_enabled():  # create_graph=True: a differentiable backward
             return _backward_with_tensors(ctx, g)
@@ -187,12 +198,12 @@ def _backward_with_numpy(ctx, g: Tensor) -> tuple:
             dx *= ch.column(a)
         else:
             dx = np.multiply(gv, ch.column(a))
-        dx = Tensor._from_array(dx.reshape(x.shape))
+        dx = Tensor.wrap(dx.reshape(x.shape))
     grads = [dx]
     if weight is not None:
-        grads.append(Tensor._from_array(sum_g_xhat) if need_weight else None)
+        grads.append(Tensor.wrap(sum_g_xhat) if need_weight else None)
     if bias is not None:
-        grads.append(Tensor._from_array(sum_g) if need_bias else None)
+        grads.append(Tensor.wrap(sum_g) if need_bias else None)
     return tuple(grads)
 
 
@@ -209,8 +220,8 @@ def _backward_with_tensors(ctx, g: Tensor) -> tuple:
         inv_std = 1.0 / (x.var(ch.axes, keepdims=True) + params["eps"]).sqrt()
     else:  # constants: the saved statistics
         _, mean_array, inv_std_array = ctx.saved
-        mean = Tensor._from_array(mean_array.reshape(shape))
-        inv_std = Tensor._from_array(inv_std_array.reshape(shape))
+        mean = Tensor.wrap(mean_array.reshape(shape))
+        inv_std = Tensor.wrap(inv_std_array.reshape(shape))
     x_hat = (x - mean) * inv_std
     g_hat = g if weight is None else g * weight.reshape(shape)
     if through_stats:
@@ -224,3 +235,39 @@ def _backward_with_tensors(ctx, g: Tensor) -> tuple:
     if bias is not None:
         grads.append(g.sum(ch.axes))
     return tuple(grads)
+
+
+def batch_norm_composed(x: Tensor, weight: Tensor | None, bias: Tensor | None, *, stats: str,
+                        eps: float, running: RunningStats | None = None) -> Tensor:
+    """`batch_norm` spelled with primitives, one per step of Algorithm 1 of the paper, so a
+    drawing of the graph shows each step:
+
+        mean -> sub -> var -> add (eps) -> sqrt -> div -> mul (gamma) -> add (beta)
+
+    It computes what the fused op computes (the tests hold the two to 1e-10 in float64, in
+    every mode and layout) and updates `running` the same way. With `stats="detached"` the
+    mean and the standard deviation sqrt(var + eps) are detached where they enter `sub` and
+    `div`: a drawing shows the two cut edges through which no gradient flows. (Detaching
+    the variance itself would leave nothing to draw: `add` and `sqrt` applied to a constant
+    are not recorded.)
+    """
+    mode = stats
+    ch = Channels(x.shape)
+    shape = ch.broadcast_shape()
+    if mode == "running":
+        mean = Tensor.wrap(running.mean.data.astype(x.dtype).reshape(shape))
+        var = Tensor.wrap(running.var.data.astype(x.dtype).reshape(shape))
+    else:
+        mean = x.mean(ch.axes, keepdims=True)
+        var = x.var(ch.axes, keepdims=True)
+        if running is not None:
+            running.update(mean.data.reshape(ch.c), var.data.reshape(ch.c), ch.count)
+    std = (var + eps).sqrt()
+    if mode == "detached":
+        mean, std = mean.detach(), std.detach()
+    y = (x - mean) / std
+    if weight is not None:
+        y = y * (weight if x.ndim == 2 else weight.reshape(shape))
+    if bias is not None:
+        y = y + (bias if x.ndim == 2 else bias.reshape(shape))
+    return y

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
-from minigrad.ops.registry import register
+from minigrad.registry import register
 from minigrad.tensor import Tensor
 
 
@@ -18,6 +18,18 @@ def target_distribution(target: np.ndarray, classes: int, smoothing: float,
     q = np.full((target.shape[0], classes), smoothing / classes, dtype=dtype)
     q[np.arange(target.shape[0]), target] += 1.0 - smoothing
     return q
+
+
+def _row_weights(target: np.ndarray, ignore_index: int, reduction: str,
+                 dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Targets with ignored rows pointed at class 0 (any valid index; their weight is 0),
+    and each row's weight: 0 if ignored, else 1 (1/count for "mean")."""
+    kept = target != ignore_index
+    weight = kept.astype(dtype)
+    if reduction == "mean":
+        with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch
+            weight /= kept.sum(dtype=dtype)
+    return np.where(kept, target, 0), weight
 
 
 @register
@@ -39,22 +51,31 @@ class CrossEntropyFunction(Function):
     @staticmethod
     def forward(ctx, logits, target, reduction="mean", label_smoothing=0.0, ignore_index=-100):
         n, classes = logits.shape
-        kept = target != ignore_index
-        safe_target = np.where(kept, target, 0)
+        safe_target, weight = _row_weights(target, ignore_index, reduction, logits.dtype)
         shifted = logits - logits.max(axis=1, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         loss = log_p[np.arange(n), safe_target] * -(1.0 - label_smoothing)
         if label_smoothing:
             loss -= log_p.sum(axis=1) * (label_smoothing / classes)
-        loss *= kept
-        weight = kept.astype(logits.dtype)
-        if reduction == "mean":
-            with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch
-                weight /= kept.sum(dtype=logits.dtype)
+        loss *= target != ignore_index
         ctx.save_for_backward(safe_target, weight)
         if reduction == "none":
             return loss
         return np.asarray(np.dot(loss, weight) if reduction == "mean" else loss.sum())
+
+    @staticmethod
+    def expand(node):
+        """`-(q * log_softmax(z)).sum(-1)`, weighted per row and reduced, as primitives."""
+        logits, target = node.inputs
+        params = node.params
+        safe_target, weight = _row_weights(target.data, params["ignore_index"],
+                                           params["reduction"], logits.dtype)
+        q = target_distribution(safe_target, logits.shape[1], params["label_smoothing"],
+                                logits.dtype)
+        loss = -(logits.log_softmax(axis=-1) * Tensor.wrap(q)).sum(axis=-1)
+        if params["reduction"] == "none":
+            return loss * Tensor.wrap(weight)
+        return (loss * Tensor.wrap(weight)).sum()
 
     @staticmethod
     def backward(ctx, g):
@@ -63,5 +84,5 @@ class CrossEntropyFunction(Function):
         p = logits.softmax(axis=-1)
         q = target_distribution(safe_target, logits.shape[1], ctx.params["label_smoothing"],
                                 logits.dtype)
-        row_scale = g.reshape(-1, 1) * Tensor._from_array(weight.reshape(-1, 1))
-        return (p - Tensor._from_array(q)) * row_scale, None
+        row_scale = g.reshape(-1, 1) * Tensor.wrap(weight.reshape(-1, 1))
+        return (p - Tensor.wrap(q)) * row_scale, None

@@ -1,0 +1,98 @@
+"""Operators, elementwise math and casts: the Tensor methods over `minigrad.ops.elementwise`
+and `minigrad.ops.activation`.
+
+Each method converts its operands (numbers take the tensor's dtype, integers beside floats
+take the float's) and applies one primitive, looked up in the registry (`prim.add` is the
+`Add` primitive), so this module imports nothing above the tensor layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from minigrad import dtypes, shapes
+from minigrad.dtypes import promote
+from minigrad.registry import primitives as prim
+
+if TYPE_CHECKING:
+    from minigrad.tensor.core import Tensor
+
+
+class Arithmetic:
+    """Mixin of `Tensor`: operators, comparisons, elementwise math, casts."""
+
+    __slots__ = ()
+
+    # --- arithmetic -----------------------------------------------------------------
+    def __add__(self, other): return prim.add.apply(*promote(self, self._operand(other)))
+    def __radd__(self, other): return prim.add.apply(*promote(self._operand(other), self))
+    def __sub__(self, other): return prim.sub.apply(*promote(self, self._operand(other)))
+    def __rsub__(self, other): return prim.sub.apply(*promote(self._operand(other), self))
+    def __mul__(self, other): return prim.mul.apply(*promote(self, self._operand(other)))
+    def __rmul__(self, other): return prim.mul.apply(*promote(self._operand(other), self))
+    def __truediv__(self, other): return prim.div.apply(*promote(self, self._operand(other), True))
+    def __rtruediv__(self, other):
+        return prim.div.apply(*promote(self._operand(other), self, True))
+    def __pow__(self, other): return prim.pow.apply(*promote(self, self._operand(other)))
+    def __rpow__(self, other): return prim.pow.apply(*promote(self._operand(other), self))
+    def __neg__(self): return prim.neg.apply(self)
+    def __pos__(self): return self
+
+    def __matmul__(self, other):
+        other = self._operand(other)
+        shapes.check_matmul_shapes(self.shape, other.shape)
+        return prim.matmul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return self._operand(other).__matmul__(self)
+
+    # Comparisons give bool tensors outside the graph: their derivative is zero.
+    def __lt__(self, other): return self.wrap(self.data < self._operand(other).data)
+    def __le__(self, other): return self.wrap(self.data <= self._operand(other).data)
+    def __gt__(self, other): return self.wrap(self.data > self._operand(other).data)
+    def __ge__(self, other): return self.wrap(self.data >= self._operand(other).data)
+    def __eq__(self, other): return self.wrap(self.data == self._operand(other).data)
+    def __ne__(self, other): return self.wrap(self.data != self._operand(other).data)
+
+    # --- elementwise math -----------------------------------------------------------
+    def exp(self) -> Tensor: return prim.exp.apply(dtypes.as_float(self))
+    def log(self) -> Tensor: return prim.log.apply(dtypes.as_float(self))
+    def sqrt(self) -> Tensor: return prim.sqrt.apply(dtypes.as_float(self))
+    def abs(self) -> Tensor: return prim.abs.apply(self)
+    def erf(self) -> Tensor: return prim.erf.apply(dtypes.as_float(self))
+    def relu(self) -> Tensor: return prim.relu.apply(self)
+    def tanh(self) -> Tensor: return prim.tanh.apply(dtypes.as_float(self))
+    def sigmoid(self) -> Tensor: return prim.sigmoid.apply(dtypes.as_float(self))
+    def softplus(self) -> Tensor: return prim.softplus.apply(dtypes.as_float(self))
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch."""
+        if approximate == "tanh":
+            inner = (self + self * self * self * 0.044715) * float(np.sqrt(2.0 / np.pi))
+            return self * 0.5 * (inner.tanh() + 1)
+        if approximate != "none":
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return prim.gelu.apply(dtypes.as_float(self))
+
+    def maximum(self, other) -> Tensor:
+        return prim.maximum.apply(*promote(self, self._operand(other)))
+
+    def minimum(self, other) -> Tensor:
+        return prim.minimum.apply(*promote(self, self._operand(other)))
+
+    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
+        if min is None and max is None:
+            raise ValueError("clip: give at least one of min and max")
+        return prim.clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    def astype(self, dtype) -> Tensor:
+        """This tensor converted to `dtype` (differentiable between floating dtypes)."""
+        dtype = dtypes.numeric_dtype(dtype, "astype")
+        return self if dtype == self.dtype else prim.cast.apply(self, dtype=dtype)
+
+    def float(self) -> Tensor: return self.astype(np.float32)
+    def double(self) -> Tensor: return self.astype(np.float64)

@@ -1,0 +1,218 @@
+"""The Tensor class: an n-d array that remembers how it was computed.
+
+`data` is a NumPy array; `grad_fn` is the graph node that produced the tensor (None for
+leaves); `grad` receives gradients from `backward()`. The differentiable methods come from
+the mixins beside this module, each delegating to a primitive in `minigrad.ops`, which
+computes with NumPy and records the graph. Writing to `.data` directly is outside
+autograd, as in PyTorch: the graph does not see it.
+"""
+
+from __future__ import annotations
+
+import numbers
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.hooks import RemovableHandle, add_hook
+from minigrad.tensor.arithmetic import Arithmetic
+from minigrad.tensor.detach import DetachLink
+from minigrad.tensor.reductions import Reductions
+from minigrad.tensor.shaping import Shaping
+
+
+class Tensor(Arithmetic, Reductions, Shaping):
+    """An n-d array with reverse-mode automatic differentiation.
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.], dtype=float32)
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_detach_link",
+        "_hooks",
+        "_requires_grad",
+        "data",
+        "grad",
+        "grad_fn",
+        "name",
+    )
+    __array_ufunc__ = None  # `ndarray * tensor` defers to Tensor.__rmul__, keeping the graph
+    __hash__ = object.__hash__  # __eq__ is elementwise; hash by identity, as PyTorch
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None,
+                 name: str | None = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data: np.ndarray = dtypes.as_array(data, dtype)
+        self.grad: Tensor | None = None
+        self._requires_grad = False
+        self.grad_fn = None
+        self._hooks: list | None = None
+        self._detach_link = None
+        self.name = name
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def wrap(cls, data: np.ndarray, node=None) -> Tensor:
+        """Wrap an array as a tensor without copying or checking it: the fast constructor
+        for code that computed the array itself (primitives, the engine, optimizers).
+
+        Without `node` the result is a constant leaf (`requires_grad=False`): a mask, a
+        sign or a saved statistic inside a VJP, whose own derivative is zero. With `node`
+        it is that node's output (`grad_fn=node`), which is how `Function.apply` returns
+        results. NumPy scalars become 0-d arrays; the dtype is kept as it is.
+
+        >>> Tensor.wrap(np.array([1.0, 2.0]))
+        tensor([1., 2.], dtype=float64)
+        """
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        t = cls.__new__(cls)
+        t.data, t.grad, t.grad_fn = data, None, node
+        t._requires_grad = node is not None
+        t._hooks = t._detach_link = t.name = None
+        return t
+
+    # --- autograd attributes --------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad: can only be changed on leaf tensors; this tensor was made "
+                f"by '{self.grad_fn.op.name}' (use detach() for a leaf copy)"
+            )
+        if value and not dtypes.is_floating(self.data.dtype):
+            raise TypeError(
+                f"requires_grad: only floating-point tensors can require grad, this one is "
+                f"{self.data.dtype}"
+            )
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set `requires_grad` in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True when no recorded op produced this tensor."""
+        return self.grad_fn is None
+
+    @property
+    def detached_from(self):
+        """For a tensor made by `detach()`, the `DetachLink` to its source; else None."""
+        return self._detach_link
+
+    def detach(self) -> Tensor:
+        """A leaf sharing this tensor's data, cut from the graph: gradient never crosses.
+
+        The result keeps a weak, drawing-only link to its source (`detached_from`), so a
+        renderer can show where the graph was cut without keeping old graphs alive.
+        """
+        out = Tensor.wrap(self.data)
+        if self._requires_grad:
+            out._detach_link = DetachLink(self)
+        return out
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        if self.grad_fn is None:
+            return  # leaves keep their gradient anyway
+        self.grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose `remove()` unregisters the hook."""
+        if not self._requires_grad:
+            raise RuntimeError("register_hook: the tensor does not require grad")
+        if self.grad_fn is not None:
+            return self.grad_fn.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = {}
+        return add_hook(self._hooks, hook, "register_hook")
+
+    def backward(self, gradient=None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate the gradient of this tensor into the `.grad` of the leaves.
+
+        See `minigrad.autograd.engine.backward`.
+        """
+        # The engine sits above the tensor layer; it is loaded by `import minigrad`, so
+        # this import only looks it up (once per backward, not per op).
+        from minigrad.autograd import engine
+
+        engine.backward(self, gradient, retain_graph, create_graph)
+
+    # --- array attributes -----------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float | int | bool:
+        if self.data.size != 1:
+            raise ValueError(f"item: the tensor has {self.data.size} elements, not 1")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = [f"dtype={self.data.dtype}"]
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.op.name}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"tensor({body}, {', '.join(extras)})"
+
+    def _operand(self, other) -> Tensor:
+        """`other` as a tensor; Python and NumPy scalars take this tensor's dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (numbers.Number, np.generic)):
+            return Tensor.wrap(dtypes.scalar_like(other, self.data))
+        return Tensor(other)
