@@ -20,7 +20,7 @@ import numpy as np
 from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
-from minigrad.autograd.record import BackwardStep, active_record
+from minigrad.autograd.record import BackwardRecord, BackwardStep, active_record
 from minigrad.autograd.unbroadcast import sum_to_shape
 from minigrad.tensor import Tensor
 
@@ -33,7 +33,10 @@ _running = _Running()
 
 
 def is_backward_running() -> bool:
-    """True while this thread is inside a backward pass (running some op's VJP)."""
+    """True while this thread is inside a backward pass started under `detect_anomaly()`
+    (running some op's VJP). Anomaly detection reads it to leave the ops inside a VJP
+    unchecked; it is counted only while detection is on, which keeps a thread-local
+    update off every other backward pass."""
     return _running.depth > 0
 
 
@@ -93,24 +96,27 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
     analysis of `minigrad.viz`) takes this step, so the rules live in one place.
     """
     input_grads = node.op.backward(node, grad)
-    if not isinstance(input_grads, tuple):
+    if type(input_grads) is not tuple:
         input_grads = (input_grads,)
     if _anomaly.enabled:
         _anomaly.check_backward(node, input_grads)
-    shares = []
     for tensor, input_grad in zip(node.inputs, input_grads):
-        if input_grad is None or not tensor._requires_grad:
-            shares.append(None)
-        elif input_grad.data.shape != tensor.data.shape or \
-                input_grad.data.dtype != tensor.data.dtype:
-            shares.append(_input_gradient(input_grad, tensor, node))
-        else:
-            shares.append(input_grad)
-    return tuple(shares)
+        if input_grad is not None and (
+            not tensor._requires_grad or input_grad.data.shape != tensor.data.shape
+            or input_grad.data.dtype != tensor.data.dtype
+        ):
+            break
+    else:  # the common case, checked without building anything: every share fits
+        return input_grads
+    return tuple(
+        None if g is None or not t._requires_grad else _input_gradient(g, t, node)
+        for t, g in zip(node.inputs, input_grads)
+    )
 
 
 def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:
-    """A VJP's output for `tensor`, summed to its shape and cast to its dtype."""
+    """A VJP's output for `tensor`, summed to its shape and cast to its dtype (as it is
+    when it already fits)."""
     if grad.shape != tensor.shape:
         try:
             grad = sum_to_shape(grad, tensor.shape)
@@ -133,9 +139,9 @@ def _second_backward_error(node: Node) -> RuntimeError:
 
 
 def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, captured: dict,
-                 capture: set | None, accumulate: bool, retain_graph: bool) -> None:
+                 capture: set | None, accumulate: bool, retain_graph: bool,
+                 record: BackwardRecord | None) -> None:
     """Call each reached node's VJP, consumers first, routing gradients to its inputs."""
-    record = active_record()
     for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
         grad = node_grads.pop(node)
         if grad is None:  # nothing reached this node (all its consumers had None)
@@ -194,14 +200,16 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
     # of a 100,000-op chain (0.35 s -> 0.15 s measured).
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    _running.depth += 1
+    counted = _anomaly.enabled
+    if counted:
+        _running.depth += 1
     try:
         with set_grad_enabled(create_graph):
+            record = active_record()
             _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
-                         retain_graph)
+                         retain_graph, record)
             # The callers' gradient arrays count as given out: no .grad may alias them.
             given_out = {_owner(grad.data) for _, grad in roots}
-            record = active_record()
             for leaf, grad in leaf_grads.sums.items():
                 if leaf._hooks:
                     grad = _run_hooks(leaf._hooks, grad)
@@ -215,7 +223,8 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
                     else:
                         leaf.grad = grad if create_graph else _unshared(grad, given_out)
     finally:
-        _running.depth -= 1
+        if counted:
+            _running.depth -= 1
         if gc_was_enabled:
             gc.enable()
     return captured

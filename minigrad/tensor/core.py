@@ -150,9 +150,9 @@ class Tensor(Arithmetic, Reductions, Shaping):
         """
         # The engine sits above the tensor layer; it is loaded by `import minigrad`, so
         # this import only looks it up (once per backward, not per op).
-        from minigrad.autograd import engine
+        from minigrad.autograd.engine import backward
 
-        engine.backward(self, gradient, retain_graph, create_graph)
+        backward(self, gradient, retain_graph, create_graph)
 
     # --- array attributes -----------------------------------------------------------
     @property
