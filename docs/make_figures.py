@@ -102,7 +102,10 @@ def example_figures(out: Path) -> list[Path]:
 
 
 def _example(name: str):
-    """Import examples/NAME.py (a script, not a package)."""
+    """Import examples/NAME.py (a script, not a package), with examples/ on the path as when
+    the script runs, for its `example_helpers`."""
+    if str(ROOT / "examples") not in sys.path:
+        sys.path.insert(0, str(ROOT / "examples"))
     spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -19,11 +19,7 @@ import sys
 import time
 
 import numpy as np
-
-import minigrad as mg
-from minigrad import nn, optim
-from minigrad.experiments.datasets import load_digits, minibatches
-from minigrad.experiments.training import (
+from example_helpers import (
     accuracy,
     add_common_arguments,
     float32,
@@ -32,6 +28,10 @@ from minigrad.experiments.training import (
     run_example,
     write_figure,
 )
+
+import minigrad as mg
+from minigrad import nn, optim
+from minigrad.experiments.datasets import load_digits, minibatches
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
 PERCENTILES = (15, 50, 85)

@@ -20,11 +20,7 @@ import sys
 import time
 
 import numpy as np
-
-import minigrad as mg
-from minigrad import optim
-from minigrad.experiments.datasets import load_digits, minibatches
-from minigrad.experiments.training import (
+from example_helpers import (
     NORMS,
     accuracy,
     add_common_arguments,
@@ -34,6 +30,10 @@ from minigrad.experiments.training import (
     run_example,
     write_figure,
 )
+
+import minigrad as mg
+from minigrad import optim
+from minigrad.experiments.datasets import load_digits, minibatches
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
 LABELS = {"batch": "BatchNorm", "none": "no BatchNorm", "detached": "BatchNorm, stats detached"}

@@ -22,11 +22,7 @@ import sys
 import time
 
 import numpy as np
-
-import minigrad as mg
-from minigrad import optim
-from minigrad.experiments.datasets import make_moons, make_spirals, minibatches
-from minigrad.experiments.training import (
+from example_helpers import (
     NORMS,
     accuracy,
     add_common_arguments,
@@ -37,6 +33,10 @@ from minigrad.experiments.training import (
     run_example,
     write_figure,
 )
+
+import minigrad as mg
+from minigrad import optim
+from minigrad.experiments.datasets import make_moons, make_spirals, minibatches
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
 DATASETS = {"moons": make_moons, "spirals": make_spirals}

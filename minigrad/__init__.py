@@ -25,9 +25,9 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
-from minigrad.functions import *  # noqa: F403 - the module-level functions are public API
-from minigrad.functions import __all__ as _function_names
 from minigrad.random import manual_seed
+from minigrad.routines import *  # noqa: F403 - the module-level functions are public API
+from minigrad.routines import __all__ as _routine_names
 from minigrad.serialization import load, save
 from minigrad.tensor import Tensor
 from minigrad.testing import gradcheck, gradgradcheck
@@ -50,5 +50,5 @@ __all__ = [
     "Tensor", "arange", "detect_anomaly", "enable_grad", "eye", "full", "get_default_dtype", "grad",
     "gradcheck", "gradgradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
     "ones_like", "rand", "randn", "save", "set_default_dtype", "set_grad_enabled", "tensor",
-    "zeros", "zeros_like", "nn", "optim", "viz", *_function_names,
+    "zeros", "zeros_like", "nn", "optim", "viz", *_routine_names,
 ]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from minigrad.experiments import suite
-from minigrad.experiments._common import blas_threads
+from minigrad.experiments.blas import blas_threads
 
 PLOT_FILES = {
     "bias_drift.png": "b, ∂l/∂b and the loss against the step, E[x] detached vs differentiated",

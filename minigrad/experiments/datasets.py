@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minigrad.experiments._common import check_positive
+from minigrad.experiments.checks import check_positive
 
 
 class Split(NamedTuple):

@@ -24,7 +24,7 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.experiments._common import check_choice, check_positive
+from minigrad.experiments.checks import check_choice, check_positive
 from minigrad.experiments.datasets import Split, load_digits, minibatches
 from minigrad.nn import functional as F  # noqa: N812 - the customary name
 

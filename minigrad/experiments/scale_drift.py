@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 
 import minigrad as mg
-from minigrad.experiments._common import check_choice, check_positive
+from minigrad.experiments.checks import check_choice, check_positive
 from minigrad.experiments.datasets import Split, load_digits, one_hot
 from minigrad.tensor import Tensor
 

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad import random
-from minigrad.functions import as_tensor
 from minigrad.ops.linalg import LinearFunction
 from minigrad.ops.loss import CrossEntropyFunction
 from minigrad.ops.normalization import (
@@ -24,6 +23,7 @@ from minigrad.ops.normalization import (
     RunningStats,
     batch_norm_composed,
 )
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = [

@@ -29,11 +29,11 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.autograd.grad_mode import no_grad
-from minigrad.functions import as_tensor
 from minigrad.nn.functional import check_batch_norm_input
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.ops.normalization import Channels
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 

@@ -1,5 +1,9 @@
 """Module-level functions: `minigrad.exp(x)` is `x.exp()`, written out one by one.
 
+"Routines", as NumPy calls its module-level functions, and so apart from two other names:
+`minigrad.autograd.Function` is the class of one primitive (forward and VJP), and
+`minigrad.nn.functional` holds the neural-network functions (`F.linear`, `F.cross_entropy`).
+
 Arguments that are not tensors (lists, arrays, numbers) are converted first. Functions
 with no method counterpart (`where`, `concatenate`/`cat`, `stack`) are defined here.
 """

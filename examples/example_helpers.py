@@ -1,7 +1,9 @@
-"""Small helpers shared by the example training scripts: a configurable MLP, accuracy, a
-progress bar that degrades gracefully, and saving a figure.
+"""Helpers the example training scripts share: a configurable MLP, accuracy, a progress bar
+that degrades gracefully, saving a figure, and the options and `main` every script has.
 
-The training loops themselves stay in the examples, where they can be read.
+The scripts run as `python examples/NAME.py`, so this folder is on the import path and they
+import these as `example_helpers`. The training loops themselves stay in the scripts, where
+they can be read.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.experiments._common import blas_threads, check_choice
+from minigrad.experiments.blas import blas_threads
+from minigrad.experiments.checks import check_choice
 
 __all__ = ["NORMS", "accuracy", "add_common_arguments", "blas_threads", "float32", "mlp",
            "predict", "progress_bar", "run_example", "write_figure"]
