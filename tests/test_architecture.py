@@ -20,7 +20,7 @@ LAYERS = [
     ["minigrad.tensor"],
     ["minigrad.autograd"],
     ["minigrad.ops"],
-    ["minigrad.routines", "minigrad.factories", "minigrad.testing"],
+    ["minigrad.routines", "minigrad.factories", "minigrad.testing", "minigrad.section2"],
     ["minigrad.nn"],
     ["minigrad.optim", "minigrad.serialization"],
     ["minigrad.viz"],

@@ -12,12 +12,12 @@ from test_viz_helpers import parse_dot
 
 import minigrad as mg
 from minigrad import viz
-from minigrad.viz.examples import section2_layer
+from minigrad.viz.examples import section2_graph
 
 
 def section2(detach: bool = False):
     """x = u + b, x_hat = x - mean(x), loss = mean((x_hat - target)^2): (b, x, loss)."""
-    layer = section2_layer(detach)
+    layer = section2_graph(detach)
     return layer.b, layer.x, layer.loss  # the mean is now a freed temporary, as in
     # `x - x.mean(0).detach()`
 

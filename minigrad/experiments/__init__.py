@@ -11,9 +11,10 @@ Each returns a dict of per-step NumPy arrays, is deterministic under its seed an
 seconds.
 """
 
-from minigrad.experiments.bias_drift import bias_drift, section2_layer, section2_problem
+from minigrad.experiments.bias_drift import bias_drift, section2_problem
 from minigrad.experiments.interval_stats import interval_model, interval_stats
 from minigrad.experiments.scale_drift import normalize, scale_drift
+from minigrad.section2 import section2_layer
 
 __all__ = ["bias_drift", "interval_model", "interval_stats", "normalize", "scale_drift",
            "section2_layer", "section2_problem"]

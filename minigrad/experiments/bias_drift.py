@@ -27,12 +27,12 @@ import numpy as np
 
 import minigrad as mg
 from minigrad.experiments.checks import check_choice, check_positive
+from minigrad.section2 import MODES, section2_layer
 from minigrad.tensor import Tensor
 
 Mode = Literal["detached", "full"]
 Head = Literal["fixed", "scale", "shift"]
 
-MODES: tuple[str, ...] = ("detached", "full")
 HEADS: tuple[str, ...] = ("fixed", "scale", "shift")
 
 
@@ -50,19 +50,6 @@ def section2_problem(seed: int = 0, samples: int = 32, features: int = 3
     noise = 0.5 * rng.standard_normal((samples, features))
     t = 0.5 * (u - u.mean(axis=0)) + noise + offset
     return u, t
-
-
-def section2_layer(u: Tensor, b: Tensor, mode: str = "full") -> tuple[Tensor, Tensor, Tensor]:
-    """`x = u + b`, `x_hat = x - E[x]` with the mean over the samples (axis 0).
-
-    Returns `(x, mean, x_hat)`. With `mode="detached"` the mean is `detach()`ed: the value
-    is the same, but the gradient treats it as a constant.
-    """
-    check_choice("section2_layer", "mode", mode, MODES)
-    x = u + b
-    mean = x.mean(axis=0)
-    used_mean = mean.detach() if mode == "detached" else mean
-    return x, mean, x - used_mean
 
 
 def squared_error(y: Tensor, t: Tensor) -> Tensor:

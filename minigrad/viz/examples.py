@@ -13,6 +13,7 @@ import numpy as np
 
 from minigrad import factories
 from minigrad.random import manual_seed
+from minigrad.section2 import section2_layer
 from minigrad.tensor import Tensor
 from minigrad.viz.modules import record
 
@@ -34,8 +35,8 @@ class Example:
 
 
 @dataclass
-class Section2Layer:
-    """The layer of the paper's section 2 and a loss of its output (named for drawings)."""
+class Section2Graph:
+    """The section-2 layer (`minigrad.section2`) and a loss of its output, named for drawings."""
 
     b: Tensor
     x: Tensor
@@ -44,9 +45,9 @@ class Section2Layer:
     loss: Tensor
 
 
-def section2_layer(detached: bool = False) -> Section2Layer:
-    """x = u + b, x_hat = x - E[x] (E[x] detached or not), loss = mean((x_hat - target)^2),
-    in float64 with a (4, 3) batch u and a bias b of zeros."""
+def section2_graph(detached: bool = False) -> Section2Graph:
+    """`section2_layer` (E[x] detached or not) on a (4, 3) batch u with a bias b of zeros,
+    and loss = mean((x_hat - target)^2), in float64, every tensor named."""
     manual_seed(0)
     u = factories.randn(4, 3, dtype=np.float64)
     u.name = "u"
@@ -54,19 +55,15 @@ def section2_layer(detached: bool = False) -> Section2Layer:
     target.name = "target"
     b = factories.zeros(3, dtype=np.float64, requires_grad=True)
     b.name = "b"
-    x = u + b
-    x.name = "x"
-    mean = x.mean(axis=0)
-    mean.name = "E[x]"
-    x_hat = x - (mean.detach() if detached else mean)
-    x_hat.name = "x_hat"
+    x, mean, x_hat = section2_layer(u, b, "detached" if detached else "full")
+    x.name, mean.name, x_hat.name = "x", "E[x]", "x_hat"
     loss = ((x_hat - target) ** 2).mean()
     loss.name = "loss"
-    return Section2Layer(b, x, mean, x_hat, loss)
+    return Section2Graph(b, x, mean, x_hat, loss)
 
 
 def _section2(detached: bool, paths: bool) -> Figure:
-    layer = section2_layer(detached)
+    layer = section2_graph(detached)
     layer.loss.backward(retain_graph=True)
     which = "E[x] detached: the gradient ignores how E[x] depends on b" if detached else \
         "E[x] differentiated: dloss/db = 0 (up to rounding)"
