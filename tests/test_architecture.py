@@ -4,12 +4,15 @@ way through the layers; importing minigrad installs nothing and needs no graphvi
 from __future__ import annotations
 
 import ast
+import inspect
 import subprocess
 import sys
 from pathlib import Path
 
 import minigrad
+from minigrad.nn import functional as F  # noqa: N812 - the customary name
 from minigrad.nn import hooks
+from minigrad.registry import PRIMITIVES
 
 PACKAGE = Path(minigrad.__file__).parent
 
@@ -153,3 +156,13 @@ def test_minigrad_imports_and_trains_without_the_graphviz_package():
                             check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "pip install graphviz" in result.stdout
+
+
+def test_each_fused_primitive_is_named_after_the_function_that_applies_it():
+    fused = {cls.name: cls for cls in PRIMITIVES.values() if cls.is_fusion()}
+    assert {"linear", "batch_norm", "cross_entropy"} <= set(fused)
+    for name, cls in fused.items():
+        function = getattr(F, name, None)
+        assert callable(function), f"the fused primitive {name!r} has no F.{name}"
+        assert f"{cls.__name__}.apply(" in inspect.getsource(function), \
+            f"F.{name} does not apply {cls.__name__}"

@@ -2,8 +2,9 @@
 minigrad.nn.functional as F`.
 
 Layers, activations and losses; each validates its arguments and says what it expected.
-The fused primitives live in `minigrad.ops` (`linear`, `batch_norm`, `cross_entropy`);
-everything else is composed from Tensor operations, so its graph shows each step.
+The fused primitives live in `minigrad.ops` (`linear`, `batch_norm`, `cross_entropy`), each
+named after the function here that checks the arguments and applies it; everything else
+is composed from Tensor operations, so its graph shows each step.
 Losses take `reduction="mean" | "sum" | "none"`.
 """
 

@@ -5,6 +5,13 @@ with `@register`, and importing this package imports every family.
 softplus, gelu, erf), `reduce` (sum, mean, var, max, min, logsumexp, softmax), `shape`
 (reshape, transpose, broadcasting, indexing, concatenation), `linalg` (matmul and the fused
 `linear`), `normalization` (the fused `batch_norm`), `loss` (the fused `cross_entropy`).
+
+A primitive's `name` is what drawings, errors and the registry show. A fused primitive has
+the name of the one public function that applies it: `F.cross_entropy` checks its arguments,
+flattens the layout to rows and applies `CrossEntropyFunction` (named "cross_entropy"), as
+`F.linear` applies `LinearFunction` ("linear") and `F.batch_norm` `BatchNormFunction`
+("batch_norm"). So a drawn node reads as the call that made it; the class name, ending in
+`Function`, is the primitive itself.
 """
 
 from minigrad.ops.activation import GELU, Erf, ReLU, Sigmoid, Softplus, Tanh

@@ -44,6 +44,9 @@ class CrossEntropyFunction(Function):
 
     VJP: z_bar_i = g_i * w_i * (p_i - q_i), where w_i is 0 for ignored rows and otherwise 1
     (1/count for "mean"); the targets get no gradient.
+
+    Users call `F.cross_entropy` (minigrad.nn.functional), which checks the arguments, takes
+    any layout to rows (N, C) and applies this op; the op carries that function's name.
     """
 
     name = "cross_entropy"
