@@ -19,7 +19,7 @@ from minigrad import nn, optim
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_quick_run_prints_the_table_and_writes_json(tmp_path):
+def test_quick_run_prints_the_table_and_writes_json(tmp_path, monkeypatch):
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--quick", "--repeats", "1",
@@ -36,12 +36,18 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
 
     payload = json.loads(out.read_text())
     assert payload["notes"] == []
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.workloads import load
+
     for workload in ("tiny_ops", "deep_chain"):
+        declared = {metric.key for metric in load(workload).metrics(load(workload).settings(True))}
         results = payload["workloads"][workload]["results"]
         assert set(results) == {"minigrad", "numpy"}
         for result in results.values():
             assert result["rounds"] == 1
-            assert all(value >= 0 for value in result["metrics"].values())
+            # every declared metric was measured, as a time that passed (finite, positive)
+            assert set(result["metrics"]) == declared
+            assert all(0 < value < float("inf") for value in result["metrics"].values())
     assert payload["workloads"]["tiny_ops"]["results"]["minigrad"]["metrics"]["per_op"] > 0
 
 

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import gc
-import time
+from collections import Counter
 
 import graphviz
 import numpy as np
 import pytest
-from test_viz_helpers import parse_dot
+from helpers.dot import parse_dot
+from helpers.graphs import section2
 
 import minigrad as mg
 from minigrad import viz
-from minigrad.viz.examples import section2_graph
-
-
-def section2(detach: bool = False):
-    """x = u + b, x_hat = x - mean(x), loss = mean((x_hat - target)^2): (b, x, loss)."""
-    layer = section2_graph(detach)
-    return layer.b, layer.x, layer.loss  # the mean is now a freed temporary, as in
-    # `x - x.mean(0).detach()`
+from minigrad.autograd.graph import topological_order
+from minigrad.viz import collect
 
 
 def test_draw_returns_a_digraph_of_the_section2_layer():
@@ -230,16 +225,40 @@ def test_above_max_nodes_the_nearest_ops_are_drawn_with_a_visible_note():
         viz.draw(loss, max_nodes=0)
 
 
-def test_ten_thousand_ops_give_dot_in_well_under_a_few_seconds():
+def _counted(write, counter: Counter, kind: str):
+    def counted_write(self, *args, **kwargs):
+        counter[kind] += 1
+        return write(self, *args, **kwargs)
+
+    return counted_write
+
+
+def test_drawing_ten_thousand_ops_is_one_walk_and_one_statement_per_vertex(monkeypatch):
+    """Linear work, counted rather than timed: however long the chain, the drawing walks the
+    graph once and writes each vertex and each edge once."""
+    walks = []
+
+    def counted_walk(roots):
+        order = topological_order(roots)
+        walks.append(len(order))
+        return order
+
+    monkeypatch.setattr(collect, "topological_order", counted_walk)
+    statements = Counter()
+    for kind in ("node", "edge"):
+        monkeypatch.setattr(graphviz.Digraph, kind, _counted(getattr(graphviz.Digraph, kind),
+                                                             statements, kind))
     loss = chain(10_000)
-    start = time.perf_counter()
-    source = viz.draw(loss, max_nodes=None).source
-    elapsed = time.perf_counter() - start
-    assert source.count(" -> ") >= 10_000
-    assert elapsed < 3.0, f"10,001 ops took {elapsed:.2f} s to draw"
-    start = time.perf_counter()
-    assert viz.draw(loss).source  # default max_nodes: a cut drawing, quickly
-    assert time.perf_counter() - start < 1.0
+    dot = parse_dot(viz.draw(loss, max_nodes=None).source)
+    assert walks == [10_001]
+    assert len(dot.ids("op")) == 10_001 and len(dot.edges) >= 10_000
+    assert statements == {"node": len(dot.nodes), "edge": len(dot.edges)}
+    walks.clear()
+    statements.clear()
+    cut = parse_dot(viz.draw(loss).source)  # the default max_nodes: a cut drawing
+    assert walks == [10_001] and "cut" in cut.nodes
+    assert statements == {"node": len(cut.nodes), "edge": len(cut.edges)}
+    assert len(cut.nodes) < 1_000
 
 
 def test_a_very_deep_graph_does_not_recurse():

@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 import pytest
-from test_viz_helpers import parse_dot
+from helpers.dot import parse_dot
 
 import minigrad as mg
 from minigrad import nn, viz

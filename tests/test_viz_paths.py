@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.dot import parse_dot
+from helpers.graphs import section2
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from test_viz_draw import section2
-from test_viz_helpers import parse_dot
 
 import minigrad as mg
 from minigrad import viz

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_viz_draw import section2
-from test_viz_helpers import need_dot, parse_dot
+from helpers.dot import need_dot, parse_dot
+from helpers.graphs import section2
 
 from minigrad import viz
 from minigrad.cli import main
