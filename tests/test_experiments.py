@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -120,7 +122,19 @@ def test_bias_drift_rejects_bad_arguments(kwargs, message):
 # --- scale_drift: x_hat = (x - mu) / sigma, x = W u + b -----------------------------------
 @pytest.fixture(scope="module")
 def digits():
+    pytest.importorskip("sklearn")  # scikit-learn ships the digits
     return load_digits(seed=0)
+
+
+@pytest.fixture
+def no_data(monkeypatch):
+    """The digits cannot be loaded: an experiment must reject bad arguments before it tries."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the data was loaded before the arguments were checked")
+
+    for name in ("scale_drift", "interval_stats"):  # the modules, which the functions shadow
+        module = importlib.import_module(f"minigrad.experiments.{name}")
+        monkeypatch.setattr(module, "load_digits", refuse)
 
 
 @pytest.mark.parametrize("head", ["classifier", "regression"])
@@ -183,8 +197,10 @@ def test_loss_is_invariant_to_the_scale_of_w(digits):
     ({"stats": "population"}, "stats must be one of"),
     ({"head": "mlp"}, "head must be one of"),
     ({"head": "regression", "hidden": 4}, "one unit per class"),
+    ({"hidden": 0}, "hidden must be positive"),
+    ({"lr": -1.0}, "lr must be positive"),
 ])
-def test_scale_drift_rejects_bad_arguments(kwargs, message):
+def test_scale_drift_rejects_bad_arguments(kwargs, message, no_data):
     with pytest.raises(ValueError, match=message):
         scale_drift(steps=1, **kwargs)
 
@@ -241,8 +257,13 @@ def test_interval_stats_is_deterministic(digits):
         np.testing.assert_array_equal(first[key], second[key])
 
 
-def test_interval_stats_rejects_bad_arguments():
+def test_interval_stats_rejects_bad_arguments(no_data):
     with pytest.raises(ValueError, match="mode must be one of 'interval', 'batch'"):
         interval_stats("always", steps=1)
     with pytest.raises(ValueError, match="every must be positive"):
         interval_stats("interval", every=0, steps=1)
+    with pytest.raises(ValueError, match="hidden must be positive"):
+        interval_stats("batch", steps=1, hidden=0)
+    with pytest.raises(ValueError, match=r"BatchNorm \(mode='batch'\) needs a batch_size of at "
+                                         "least 2, got 1"):
+        interval_stats("batch", steps=1, batch_size=1)

@@ -57,6 +57,9 @@ def _shuffled(rng: np.random.Generator, x: np.ndarray, y: np.ndarray
     return x[order], y[order]
 
 
+DIGITS_CLASSES = 10  # the digits 0-9, known without loading them, so arguments are checked first
+
+
 def load_digits(test_fraction: float = 0.2, seed: int = 0, standardize: bool = True) -> Split:
     """scikit-learn's 8x8 digits, split into train and test sets (stratified, seeded).
 

@@ -73,6 +73,9 @@ def interval_stats(mode: Mode = "interval", every: int = 10, steps: int = 300,
     check_choice("interval_stats", "mode", mode, MODES)
     check_positive("interval_stats", every=every, steps=steps, lr=lr, batch_size=batch_size,
                    hidden=hidden)
+    if mode != "interval" and batch_size < 2:
+        raise ValueError(f"interval_stats: BatchNorm (mode={mode!r}) needs a batch_size of at "
+                         f"least 2, got {batch_size}")
     split = load_digits(seed=seed) if data is None else data
     classes = int(max(split.y_train.max(), split.y_test.max())) + 1
     mg.manual_seed(seed)

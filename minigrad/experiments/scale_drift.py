@@ -28,7 +28,7 @@ import numpy as np
 
 import minigrad as mg
 from minigrad.experiments.checks import check_choice, check_positive
-from minigrad.experiments.datasets import Split, load_digits, one_hot
+from minigrad.experiments.datasets import DIGITS_CLASSES, Split, load_digits, one_hot
 from minigrad.tensor import Tensor
 
 Stats = Literal["batch", "detached"]
@@ -90,8 +90,9 @@ def scale_drift(stats: Stats = "detached", steps: int = 200, lr: float = 0.5, se
     check_choice("scale_drift", "stats", stats, STATS)
     check_choice("scale_drift", "head", head, HEADS)
     check_positive("scale_drift", steps=steps, lr=lr)
+    width = _layer_width(head, hidden, DIGITS_CLASSES if data is None else _classes(data))
     split = load_digits(seed=seed) if data is None else data
-    model = _Model(split, head, hidden, np.random.default_rng(seed))
+    model = _Model(split, head, width, np.random.default_rng(seed))
     record: dict[str, list] = {key: [] for key in (
         "loss", "w_norm", "w_row_norms", "radial", "radial_rows", "radial_cos",
         "grad_w_norm", "b_norm", "grad_b_norm", "train_accuracy", "test_accuracy")}
@@ -118,17 +119,26 @@ def scale_drift(stats: Stats = "detached", steps: int = 200, lr: float = 0.5, se
     return {key: np.array(values) for key, values in record.items()}
 
 
+def _classes(split: Split) -> int:
+    return int(max(split.y_train.max(), split.y_test.max())) + 1
+
+
+def _layer_width(head: str, hidden: int | None, classes: int) -> int:
+    """The width of the normalized layer: `hidden` (default 32) for the classifier, one unit
+    per class for the regression head."""
+    if head == "regression" and hidden not in (None, classes):
+        raise ValueError(f"scale_drift: the regression head has one unit per class "
+                         f"({classes}); got hidden={hidden}")
+    width = classes if head == "regression" else (32 if hidden is None else hidden)
+    check_positive("scale_drift", hidden=width)
+    return width
+
+
 class _Model:
     """`x = u W^T + b`, normalized, then the chosen head; float64 parameters."""
 
-    def __init__(self, split: Split, head: str, hidden: int | None,
-                 rng: np.random.Generator) -> None:
-        classes = int(max(split.y_train.max(), split.y_test.max())) + 1
-        if head == "regression" and hidden not in (None, classes):
-            raise ValueError(f"scale_drift: the regression head has one unit per class "
-                             f"({classes}); got hidden={hidden}")
-        width = classes if head == "regression" else (hidden or 32)
-        check_positive("scale_drift", hidden=width)
+    def __init__(self, split: Split, head: str, width: int, rng: np.random.Generator) -> None:
+        classes = _classes(split)
         inputs = split.x_train.shape[1]
         self.head, self.classes, self.split = head, classes, split
         self.u_train, self.u_test = mg.tensor(split.x_train), mg.tensor(split.x_test)
