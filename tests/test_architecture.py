@@ -166,3 +166,16 @@ def test_each_fused_primitive_is_named_after_the_function_that_applies_it():
         assert callable(function), f"the fused primitive {name!r} has no F.{name}"
         assert f"{cls.__name__}.apply(" in inspect.getsource(function), \
             f"F.{name} does not apply {cls.__name__}"
+
+
+def test_no_test_module_imports_another():
+    """Shared test code lives in tests/conftest.py or tests/helpers/, never in a test module."""
+    tests = Path(__file__).parent
+    offenders = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name} imports {name}" for name in names
+                          if name.split(".")[0].startswith("test_")]
+    assert offenders == []

@@ -1,4 +1,4 @@
-"""Invariants of the engine, checked on random programs (see test_random_programs.py):
+"""Invariants of the engine, checked on random programs (tests/helpers/programs.py):
 accumulation, no_grad, detach, retain_graph, float32 and determinism; and the in-place
 policy: tensors have no in-place operators, so values saved for backward never change.
 """
@@ -11,9 +11,9 @@ import weakref
 
 import numpy as np
 import pytest
+from helpers.programs import Program, budget, programs
 from hypothesis import given
 from hypothesis import strategies as st
-from test_random_programs import Program, budget, programs
 
 import minigrad as mg
 import minigrad.nn as nn

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import (
     array_shapes,
@@ -389,6 +389,33 @@ def test_every_primitive_is_in_the_table() -> None:
 def test_table_names_are_unique() -> None:
     names = [case.name for case in CASES]
     assert len(names) == len(set(names))
+
+
+# --- float32 stays float32, forward and backward, through every op of the table ---------
+
+def _float32_cases() -> list[Case]:
+    # casts exist to change the dtype; every other case must keep float32
+    return [c for c in CASES if "cast" not in c.covers]
+
+
+@pytest.mark.parametrize("case", _float32_cases(), ids=str)
+@settings(max_examples=5)
+@given(data=st.data())
+def test_float32_stays_float32_through_every_op(case: Case, data) -> None:
+    instance = data.draw(case.args) if isinstance(case.args, SearchStrategy) \
+        else Instance(case.args)
+    inputs = []
+    for t in case.inputs(instance.shapes, seed=0):
+        floating = t.dtype.kind == "f"
+        inputs.append(Tensor(t.data.astype(np.float32) if floating else t.data,
+                             requires_grad=floating))
+    out = case.fn(*inputs, **instance.params)
+    assert out.dtype == np.float32, f"{case.name}: forward gave {out.dtype}"
+    out.backward(mg.ones_like(out))
+    for i, t in enumerate(inputs):
+        if t.requires_grad:
+            assert t.grad is not None and t.grad.dtype == np.float32, \
+                f"{case.name}: gradient of input {i} is {t.grad and t.grad.dtype}"
 
 
 # --- ties: a kink, so closed forms instead of finite differences -----------------------

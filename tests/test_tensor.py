@@ -8,10 +8,6 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.strategies import SearchStrategy
-from test_ops_gradcheck import CASES, Case, Instance
 
 import minigrad as mg
 from minigrad.tensor import Tensor
@@ -94,33 +90,6 @@ def test_set_default_dtype_rejects_non_floating() -> None:
 
 def test_float64_fixture_sets_and_restores(float64) -> None:
     assert Tensor(1.0).dtype == np.float64
-
-
-# --- float32 stays float32, forward and backward, through every op ----------------------
-
-def _float32_cases() -> list[Case]:
-    # casts exist to change the dtype; every other case must keep float32
-    return [c for c in CASES if "cast" not in c.covers]
-
-
-@pytest.mark.parametrize("case", _float32_cases(), ids=str)
-@settings(max_examples=5)
-@given(data=st.data())
-def test_float32_stays_float32_through_every_op(case: Case, data) -> None:
-    instance = data.draw(case.args) if isinstance(case.args, SearchStrategy) \
-        else Instance(case.args)
-    inputs = []
-    for t in case.inputs(instance.shapes, seed=0):
-        floating = t.dtype.kind == "f"
-        inputs.append(Tensor(t.data.astype(np.float32) if floating else t.data,
-                             requires_grad=floating))
-    out = case.fn(*inputs, **instance.params)
-    assert out.dtype == np.float32, f"{case.name}: forward gave {out.dtype}"
-    out.backward(mg.ones_like(out))
-    for i, t in enumerate(inputs):
-        if t.requires_grad:
-            assert t.grad is not None and t.grad.dtype == np.float32, \
-                f"{case.name}: gradient of input {i} is {t.grad and t.grad.dtype}"
 
 
 SCALARS = [2, 2.5, True, np.float64(2.5), np.float32(2.5), np.int64(2), np.float16(2.5)]
