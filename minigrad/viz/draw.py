@@ -56,7 +56,8 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
     * `show_values` / `show_grads` / `show_shapes`: what labels show. Small arrays are
       shown in full, larger ones as norm and range; hovering a vertex in SVG shows all.
       Gradients appear once a backward pass has filled `.grad` (or `retain_grad()`).
-    * `clusters`: group the ops of each `nn.Module` call in a labelled box, nested.
+    * `clusters`: group the ops of each `nn.Module` call in a labelled box, nested (the
+      calls made inside `with minigrad.viz.record():`).
     * `expand_fused`: draw fused ops (BatchNorm's `batch_norm`) as their composed graph,
       recomputed for the drawing from the fused op's inputs.
     * `max_nodes`: above this many vertices, draw those nearest the outputs and say what
