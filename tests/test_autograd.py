@@ -9,6 +9,7 @@ import weakref
 
 import numpy as np
 import pytest
+from helpers.counting import count_walks
 
 import minigrad as mg
 from minigrad.autograd import engine
@@ -485,14 +486,7 @@ def test_million_node_chain_backpropagates_without_recursion(float64) -> None:
 def test_backward_work_is_linear_in_graph_size(float64, monkeypatch) -> None:
     """Counted rather than timed (benchmarks/ times deep_chain's growth): one walk over the
     graph and one VJP per node, at every length."""
-    walks = []
-
-    def counted_walk(roots):
-        order = topological_order(roots)
-        walks.append(len(order))
-        return order
-
-    monkeypatch.setattr(engine, "topological_order", counted_walk)
+    walks = count_walks(monkeypatch, engine)
     for length in (1_000, 100_000):
         walks.clear()
         with _PausedGC():

@@ -8,12 +8,12 @@ from collections import Counter
 import graphviz
 import numpy as np
 import pytest
+from helpers.counting import count_walks
 from helpers.dot import parse_dot
 from helpers.graphs import section2
 
 import minigrad as mg
 from minigrad import viz
-from minigrad.autograd.graph import topological_order
 from minigrad.viz import collect
 
 
@@ -236,14 +236,7 @@ def _counted(write, counter: Counter, kind: str):
 def test_drawing_ten_thousand_ops_is_one_walk_and_one_statement_per_vertex(monkeypatch):
     """Linear work, counted rather than timed: however long the chain, the drawing walks the
     graph once and writes each vertex and each edge once."""
-    walks = []
-
-    def counted_walk(roots):
-        order = topological_order(roots)
-        walks.append(len(order))
-        return order
-
-    monkeypatch.setattr(collect, "topological_order", counted_walk)
+    walks = count_walks(monkeypatch, collect)
     statements = Counter()
     for kind in ("node", "edge"):
         monkeypatch.setattr(graphviz.Digraph, kind, _counted(getattr(graphviz.Digraph, kind),
