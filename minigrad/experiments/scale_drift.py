@@ -52,7 +52,11 @@ def normalize(x: Tensor, stats: str = "batch", eps: float = 0.0) -> Tensor:
 
 
 def cross_entropy(logits: Tensor, targets: np.ndarray) -> Tensor:
-    """Mean negative log-likelihood of integer class `targets` under softmax(`logits`)."""
+    """Mean negative log-likelihood of integer class `targets` under softmax(`logits`).
+
+    The value of `F.cross_entropy(logits, targets)` (the fused primitive), written here with
+    primitives (log_softmax, a product with the one-hot targets, a sum).
+    """
     picked = logits.log_softmax(axis=1) * one_hot(targets, logits.shape[1], logits.dtype)
     return -picked.sum() * (1.0 / logits.shape[0])
 
