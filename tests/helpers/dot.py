@@ -2,7 +2,7 @@
 
 The drawing writes one statement per line (tooltips use Graphviz's `\\n` escape rather
 than line breaks), so a line-by-line reading is exact. Used by the test_viz_* files;
-tests/test_viz_helpers.py checks it.
+tests/test_dot_reader.py checks it.
 """
 
 from __future__ import annotations
