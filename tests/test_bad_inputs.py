@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +82,12 @@ def _truncated_checkpoint(env):
 
 
 def _pickled_checkpoint(env):
-    path = env.tmp / "pickled.npz"
-    np.savez(path, payload=np.array([{"code": "runs on load"}], dtype=object))
+    path = env.checkpoint("pickled.npz")  # its structure names a0.npy, replaced by a pickle
+    with zipfile.ZipFile(path, "w") as archive, zipfile.ZipFile(env.checkpoint("ok.npz")) as ok:
+        archive.writestr("__structure__.npy", ok.read("__structure__.npy"))
+        with archive.open("a0.npy", "w") as member:
+            payload = np.array([{"code": "runs on load"}], dtype=object)
+            np.lib.format.write_array(member, payload, allow_pickle=True)
     mg.load(path)
 
 
@@ -304,7 +309,8 @@ TABLE = [
         lambda env: mg.load(env.checkpoint("text.npz", b"not a checkpoint")), ValueError,
         r"load: cannot read the checkpoint '.*text\.npz': it is not an \.npz archive"),
     Bad("loading a checkpoint that carries pickled objects", _pickled_checkpoint, ValueError,
-        r"load: cannot read the checkpoint '.*pickled\.npz': it carries pickled objects"),
+        r"load: cannot read the checkpoint '.*pickled\.npz': member 'a0\.npy': it carries "
+        r"pickled objects"),
     Bad("loading a directory", lambda env: mg.load(env.tmp), ValueError,
         r"load: cannot read the checkpoint '.*'.*Is a directory"),
     Bad("saving an object that is not data",

@@ -1,0 +1,282 @@
+"""`load`: check first, allocate second.
+
+The archive is read with the `zipfile` module directly, in this order:
+
+1. the central directory's size and entry count are checked before it is parsed;
+2. the structure member is checked (size, compression) and parsed with bounds on its
+   size, nesting and entry count; it names the array members to read, and no other member
+   is ever read;
+3. every named member is checked: stored or deflated, not encrypted, its declared sizes
+   within the file (a deflated member within what deflate can produce), its `.npy` header
+   a plain numeric dtype whose shape accounts for exactly the declared size, and (version 2)
+   dtype, shape and CRC-32 equal to what the structure recorded; the total is checked
+   against `max_bytes`;
+4. only then is each array allocated, once, and filled in chunks; the zip CRC-32 of every
+   member is verified as its last byte is read.
+
+Any failure is a `CheckpointError` naming the file and the member.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import struct
+import zipfile
+import zlib
+from typing import IO, Any
+
+import numpy as np
+
+from minigrad.serialization import structure
+from minigrad.serialization.structure import ARRAY_KINDS, StructureError
+
+STRUCTURE_MEMBER = "__structure__.npy"
+DEFAULT_MAX_BYTES = 2**30  # the decompressed total a checkpoint may hold, unless raised
+MAX_MEMBERS = 200_000
+MAX_CENTRAL_DIRECTORY = 256 * MAX_MEMBERS  # bytes; a generous 256 per member
+MAX_NPY_HEADER = 4096  # bytes; NumPy writes 128 for any array a checkpoint holds
+DEFLATE_MAX_RATIO = 1032  # the most deflate can expand its input (RFC 1951's 258/2 bits)
+CHUNK = 1 << 20
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be read: corrupted, truncated, not a minigrad checkpoint, over a
+    limit, or it carries pickled objects. `path` and `member` say where."""
+
+    def __init__(self, path: str, reason: str, member: str | None = None) -> None:
+        self.path, self.member, self.reason = path, member, reason
+        where = f"member {member!r}: " if member else ""
+        super().__init__(f"load: cannot read the checkpoint {path!r}: {where}{reason}")
+
+
+class _MemberError(Exception):
+    """A problem with one member, before the file name is attached."""
+
+    def __init__(self, reason: str, member: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.member = reason, member
+
+
+# What reading a malformed archive can raise from zipfile, zlib, struct and NumPy's header
+# parser. OSError is absent on purpose: a real I/O error is not a property of the file.
+_MALFORMED = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, ValueError,
+              NotImplementedError, OverflowError, IndexError, KeyError, TypeError,
+              RuntimeError, UnicodeDecodeError, SyntaxError)
+
+
+def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
+    """Read what `save` wrote, checking the file before allocating anything for it.
+
+    Raises FileNotFoundError if `path` does not exist, PermissionError if it cannot be
+    read, and `CheckpointError` (a ValueError naming the file and the member) if it is not
+    a valid minigrad checkpoint, or if its arrays total more than `max_bytes` bytes
+    (default 1 GiB; None lifts the limit). Never unpickles, never runs code.
+
+    >>> minigrad.load("ckpt.npz")["step"]
+    100
+    """
+    path = os.fspath(path)
+    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int)
+                                  or max_bytes < 0):
+        raise TypeError(f"load: max_bytes must be a non-negative int or None, got "
+                        f"{max_bytes!r}")
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"load: no checkpoint at {path!r}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CheckpointError(path, "[Errno 21] Is a directory, not a checkpoint file")
+    if not stat.S_ISREG(info.st_mode):
+        raise CheckpointError(path, "it is not a regular file")
+    with open(path, "rb") as file:  # PermissionError stays a PermissionError
+        size = os.fstat(file.fileno()).st_size
+        if file.read(6) == b"\x93NUMPY":
+            raise CheckpointError(path, "it is a single .npy array, not a minigrad checkpoint")
+        try:
+            return _read(file, size, max_bytes)
+        except _MemberError as bad:
+            raise CheckpointError(path, bad.reason, bad.member) from None
+        except _MALFORMED as error:
+            raise CheckpointError(path, _describe(error)) from None
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, zipfile.BadZipFile) and "not a zip file" in str(error):
+        return "it is not an .npz archive (NumPy would have to unpickle it, which load " \
+            "never does)"
+    return f"it is corrupted or truncated ({type(error).__name__}: {error})"
+
+
+def _read(file: IO[bytes], size: int, max_bytes: int | None) -> Any:
+    _check_central_directory(file)
+    with zipfile.ZipFile(file) as archive:
+        names = archive.namelist()
+        if len(names) != len(set(names)):
+            raise _MemberError("the archive names a member twice")
+        members = {info.filename: info for info in archive.infolist()}
+        if STRUCTURE_MEMBER not in members:
+            raise _MemberError("it is not a minigrad checkpoint (no structure)")
+        with _blaming(STRUCTURE_MEMBER):
+            document = _read_structure(archive, members[STRUCTURE_MEMBER], size)
+        try:
+            parsed = structure.parse(document)
+            refs = structure.references(parsed)
+        except StructureError as error:
+            raise _MemberError(str(error), STRUCTURE_MEMBER) from None
+        plans = []
+        total = len(document)
+        for ref, expected in refs.items():
+            name = ref + ".npy"
+            if name not in members or name == STRUCTURE_MEMBER:
+                raise _MemberError(f"the structure refers to array {ref!r}, which the archive "
+                           "does not hold", STRUCTURE_MEMBER)
+            with _blaming(name):
+                plan = _plan(archive, members[name], size, expected)
+            total += plan.nbytes
+            if max_bytes is not None and total > max_bytes:
+                raise _MemberError(f"its arrays hold more than max_bytes={max_bytes:,} bytes "
+                           f"(pass a larger max_bytes to load it)", name)
+            plans.append((ref, plan))
+        arrays = {}
+        for ref, plan in plans:
+            with _blaming(plan.info.filename):
+                arrays[ref] = plan.read(archive)
+    try:
+        return structure.build(parsed["root"], arrays)
+    except (StructureError, ValueError, TypeError) as error:
+        raise _MemberError(f"its structure does not fit its arrays ({error})", STRUCTURE_MEMBER
+                   ) from None
+
+
+@contextlib.contextmanager
+def _blaming(member: str):
+    """Attach the member's name to whatever malformed data raises while it is read."""
+    try:
+        yield
+    except _MALFORMED as error:
+        raise _MemberError(_describe(error), member) from None
+
+
+def _check_central_directory(file: IO[bytes]) -> None:
+    """Refuse a directory too large to parse before zipfile parses it (it keeps an object
+    per entry); the private helper is guarded, and zipfile checks the rest."""
+    find_end = getattr(zipfile, "_EndRecData", None)
+    if find_end is None:
+        return
+    end = find_end(file)
+    if end is None:
+        raise zipfile.BadZipFile("File is not a zip file")
+    entries, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if entries > MAX_MEMBERS or directory > MAX_CENTRAL_DIRECTORY:
+        raise _MemberError(f"its zip directory declares {entries:,} members in {directory:,} bytes "
+                   f"(at most {MAX_MEMBERS:,} members are read)")
+    file.seek(0)
+
+
+def _read_structure(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
+    if info.file_size > structure.MAX_DOCUMENT_BYTES:
+        raise _MemberError(f"the structure declares {info.file_size:,} bytes (at most "
+                   f"{structure.MAX_DOCUMENT_BYTES:,})", info.filename)
+    plan = _plan(archive, info, size, None)
+    if plan.dtype != np.dtype(np.uint8) or len(plan.shape) != 1:
+        raise _MemberError(f"the structure is a {plan.dtype} array of shape {plan.shape}, "
+                           "not bytes", info.filename)
+    return plan.read(archive).tobytes()
+
+
+class _Plan:
+    """A member that passed every check: what to allocate and how much to read."""
+
+    def __init__(self, info: zipfile.ZipInfo, dtype: np.dtype, shape: tuple[int, ...],
+                 fortran: bool, header: int) -> None:
+        self.info, self.dtype, self.shape, self.fortran = info, dtype, shape, fortran
+        self.header = header
+        self.nbytes = info.file_size - header
+
+    def read(self, archive: zipfile.ZipFile) -> np.ndarray:
+        buffer = bytearray(self.nbytes)
+        view = memoryview(buffer)
+        with archive.open(self.info) as member:
+            member.read(self.header)
+            filled = 0
+            while filled < self.nbytes:
+                chunk = member.read(min(CHUNK, self.nbytes - filled))
+                if not chunk:
+                    raise _MemberError(f"it ends after {filled:,} of {self.nbytes:,} data bytes",
+                               self.info.filename)
+                view[filled:filled + len(chunk)] = chunk
+                filled += len(chunk)
+        array = np.frombuffer(buffer, dtype=self.dtype)
+        return array.reshape(self.shape, order="F" if self.fortran else "C")
+
+
+def _plan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
+          expected: dict | None) -> _Plan:
+    """Check one member against the file and the structure, reading only its header."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise _MemberError("it is encrypted", name)
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise _MemberError(f"it is stored uncompressed but declares {info.file_size:,} bytes "
+                       f"in {info.compress_size:,}", name)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        if info.file_size > DEFLATE_MAX_RATIO * info.compress_size + 1024:
+            raise _MemberError(f"it declares {info.file_size:,} bytes deflated from "
+                       f"{info.compress_size:,}, more than deflate can produce", name)
+    else:
+        raise _MemberError(f"it uses compression method {info.compress_type}; checkpoints are "
+                   "stored or deflated", name)
+    if info.header_offset + info.compress_size > size:
+        raise _MemberError(f"it declares {info.compress_size:,} stored bytes at offset "
+                   f"{info.header_offset:,}, past the end of the {size:,}-byte file", name)
+    with archive.open(info) as member:
+        header = member.read(min(MAX_NPY_HEADER, info.file_size))
+    dtype, shape, fortran, length = _npy_header(header, name)
+    count = 1
+    for n in shape:
+        count *= n
+    nbytes = count * dtype.itemsize
+    if length + nbytes != info.file_size:
+        raise _MemberError(f"its header declares shape {shape} of {dtype} ({nbytes:,} bytes), "
+                           f"but the member holds {info.file_size - length:,} data bytes", name)
+    if expected is not None:
+        if expected["dtype"] != dtype.str or tuple(expected["shape"]) != shape:
+            raise _MemberError(f"it holds {dtype.str} {shape}, but the structure recorded "
+                       f"{expected['dtype']!r:.20} {tuple(expected['shape'])}", name)
+        if expected["crc32"] != info.CRC:
+            raise _MemberError("its CRC-32 differs from the one the structure recorded (members "
+                       "swapped or rewritten)", name)
+    return _Plan(info, dtype, shape, fortran, length)
+
+
+def _npy_header(header: bytes, name: str) -> tuple[np.dtype, tuple[int, ...], bool, int]:
+    """(dtype, shape, fortran_order, header length) of an `.npy` member, refusing every
+    dtype that is not plain numbers (objects would need pickle)."""
+    import io
+
+    stream = io.BytesIO(header)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(
+                stream, max_header_size=MAX_NPY_HEADER)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(
+                stream, max_header_size=MAX_NPY_HEADER)
+        else:
+            raise _MemberError(f"its .npy format version {version} is not one NumPy writes for "
+                       "plain arrays", name)
+    except _MemberError:
+        raise
+    except (ValueError, TypeError, SyntaxError, RecursionError, EOFError, struct.error,
+            OverflowError) as error:
+        raise _MemberError(f"its .npy header is malformed ({error})", name) from None
+    if dtype.hasobject:
+        raise _MemberError("it carries pickled objects (object arrays), which load never unpickles",
+                   name)
+    if dtype.kind not in ARRAY_KINDS or dtype.names is not None or dtype.subdtype is not None:
+        raise _MemberError(f"its dtype {dtype} is not a plain numeric or bool dtype", name)
+    return dtype, tuple(shape), bool(fortran), stream.tell()
