@@ -282,7 +282,7 @@ def _npy_header(header: bytes, name: str) -> tuple[np.dtype, tuple[int, ...], bo
         raise
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001  NumPy's parser (ast, tokenize) on 4 KB at most
+    except Exception as error:  # NumPy's parser (ast, tokenize) on at most 4 KB
         raise _MemberError(f"its .npy header is malformed ({type(error).__name__}: "
                            f"{error})", name) from None
     if dtype.hasobject:
