@@ -24,6 +24,22 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+def _as_values_for(value, dtype: np.dtype) -> tuple[np.ndarray | None, str | None]:
+    """(array, None) for a state-dict value that can be copied into an array of `dtype`,
+    or (None, what is wrong): strings, objects and ragged lists cannot, and complex values
+    would lose their imaginary part in a real array."""
+    try:
+        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    except (ValueError, TypeError) as error:
+        return None, f"cannot be converted to an array ({error})"
+    if array.dtype.kind not in "biufc":
+        return None, (f"is not numeric ({type(value).__name__} of dtype {array.dtype}); "
+                      f"the model holds {dtype}")
+    if array.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        return None, f"is complex; the model holds {dtype}, which would drop the imaginary part"
+    return array, None
+
+
 class Module:
     """Base class of layers and models: subclasses set attributes in `__init__` (after
     `super().__init__()`) and define `forward`; calling the module runs `forward` with the
@@ -272,9 +288,10 @@ class Module:
         for key, target in targets.items():
             if key not in state_dict:
                 continue
-            value = state_dict[key]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.shape != target.shape:
+            array, problem = _as_values_for(state_dict[key], target.data.dtype)
+            if problem:
+                problems.append(f"the value for {key!r} {problem}")
+            elif array.shape != target.shape:
                 problems.append(f"size mismatch for {key!r}: the checkpoint has shape "
                                 f"{array.shape}, the model has {target.shape}")
             values[key] = array
