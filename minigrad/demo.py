@@ -15,8 +15,11 @@ to install it.
 
 from __future__ import annotations
 
+import errno
 import importlib.util
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -138,9 +141,31 @@ def write_graph_sources(out: Path) -> list[Path]:
     return written
 
 
+def prepare_folder(out: Path) -> None:
+    """Create `out` (and its parents) and check that a file can be written in it, before
+    the experiments spend their minutes; the OSError raised names the folder."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"--out {os.fspath(out)!r} is a file, not a "
+                                 "folder; give a folder for the demo's files")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a parent is a file
+        raise NotADirectoryError(errno.ENOTDIR, f"cannot create the folder "
+                                 f"{os.fspath(out)!r}: a part of its path is a file") from None
+    except OSError as error:
+        raise OSError(error.errno, f"cannot create the folder {os.fspath(out)!r}: "
+                      f"{error.strerror}") from None
+    try:
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write files in {os.fspath(out)!r}: "
+                      f"{error.strerror}") from None
+
+
 def run_demo(out: Path) -> int:
     """Run everything and write the files into `out`. Returns the exit status (0)."""
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out)
     print(f"minigrad demo: section 2 of the Batch Normalization paper, files in {out}/")
     missing: list[str] = []
     results = run_experiments(missing=missing)

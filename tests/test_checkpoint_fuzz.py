@@ -23,10 +23,10 @@ import zlib
 
 import numpy as np
 import pytest
+from test_serialization import _same
 
 import minigrad as mg
 from minigrad.serialization import CheckpointError
-from tests.test_serialization import _same
 
 ITERATIONS = int(os.environ.get("MINIGRAD_FUZZ_ITERATIONS", "300"))
 SEED = int(os.environ.get("MINIGRAD_FUZZ_SEED", "12"))

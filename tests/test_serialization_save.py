@@ -15,12 +15,12 @@ import time
 
 import numpy as np
 import pytest
+from test_serialization import _same
+from unprivileged import run_unprivileged
+from unprivileged import shared_tmp as shared_tmp  # a fixture
 
 import minigrad as mg
 from minigrad.serialization import writing
-from tests.test_serialization import _same
-from tests.unprivileged import run_unprivileged
-from tests.unprivileged import shared_tmp as shared_tmp  # a fixture
 
 
 def _mode(path) -> int:

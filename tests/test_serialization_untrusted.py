@@ -15,11 +15,11 @@ import zlib
 
 import numpy as np
 import pytest
+from unprivileged import run_unprivileged
+from unprivileged import shared_tmp as shared_tmp  # a fixture
 
 import minigrad as mg
 from minigrad.serialization import CheckpointError, reading, structure
-from tests.unprivileged import run_unprivileged
-from tests.unprivileged import shared_tmp as shared_tmp  # a fixture
 
 SMALL = 8 * 2**20  # a peak allocation that no crafted file below may exceed
 

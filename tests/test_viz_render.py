@@ -63,10 +63,10 @@ def test_without_dot_render_names_the_executable_and_writes_the_dot_file(tmp_pat
         viz.render(loss, tmp_path / "graph.png")
     message = str(raised.value)
     for expected in ("`dot`", "apt-get install graphviz", "brew install graphviz",
-                     "conda install -c conda-forge graphviz", str(tmp_path / "graph.dot")):
+                     "conda install -c conda-forge graphviz", str(tmp_path / "graph.png.dot")):
         assert expected in message
     assert isinstance(raised.value, RuntimeError)
-    written = (tmp_path / "graph.dot").read_text()
+    written = (tmp_path / "graph.png.dot").read_text()
     assert len(parse_dot(written).detached_edges()) == 1
     assert not (tmp_path / "graph.png").exists()
 
@@ -124,4 +124,4 @@ def test_graph_errors_are_clear(tmp_path, capsys):
 def test_graph_without_dot_exits_1_and_leaves_the_dot_file(tmp_path, capsys, no_dot):
     assert main(["graph", "section2", "-o", str(tmp_path / "s2.svg")]) == 1
     assert "brew install graphviz" in capsys.readouterr().err
-    assert (tmp_path / "s2.dot").exists()
+    assert (tmp_path / "s2.svg.dot").exists()

@@ -25,7 +25,7 @@ def add_graph_command(commands) -> None:
 
 def run_graph(args: argparse.Namespace) -> int:
     from minigrad.viz import examples
-    from minigrad.viz.render import GraphvizNotFoundError, format_for, render
+    from minigrad.viz.render import GraphvizNotFoundError, check_target, format_for, render
 
     if args.list:
         width = max(len(name) for name in examples.EXAMPLES)
@@ -35,9 +35,14 @@ def run_graph(args: argparse.Namespace) -> int:
     if not args.name or not args.output:
         print("graph: give an example NAME and -o FILE (or --list)", file=sys.stderr)
         return 2
+    from minigrad.cli import report
+
     try:
+        check_target(args.output)  # a folder or a file in the way, before the format
         format_for(args.output)
         figure = examples.build(args.name)
+    except OSError as error:
+        return report("graph", error)
     except (KeyError, ValueError) as error:
         print(f"graph: {_without_prefix(error.args[0])}", file=sys.stderr)
         return 2
@@ -47,6 +52,8 @@ def run_graph(args: argparse.Namespace) -> int:
     except GraphvizNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
+    except OSError as error:
+        return report("graph", error)
     print(f"wrote {path}")
     return 0
 

@@ -7,6 +7,7 @@ The DOT is produced by the `graphviz` package from vertices and edges; see
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,11 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
     1
     """
     roots = _as_roots(roots)
+    if max_nodes is not None:
+        _require_int("max_nodes", max_nodes, "an int or None")
+    _require_int("max_paths", max_paths, "an int")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw: title must be a str, got {type(title).__name__}")
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise ValueError(f"draw: rankdir must be 'TB', 'LR', 'BT' or 'RL', got {rankdir!r}")
     if wrt is not None and expand_fused:
@@ -98,6 +104,12 @@ def draw(roots: Tensor | Sequence[Tensor], params=None, show_values: bool = Fals
             "No module calls were recorded for these ops: run the model inside "
             "`with minigrad.viz.record():` to group its ops by module.")
     return builder.build(rankdir, found, title)
+
+
+def _require_int(option: str, value, expected: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"draw: {option} must be {expected}, got {type(value).__name__} "
+                        f"{value!r:.40}")
 
 
 def _as_roots(roots) -> list[Tensor]:

@@ -22,6 +22,7 @@ import functools
 import html
 import itertools
 import operator
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -108,17 +109,34 @@ def cluster_attributes(label: str, depth: int, dashed: bool = False) -> dict[str
 
 
 # --- text ---------------------------------------------------------------------------------
+# Characters that XML (and so Graphviz's HTML-like labels) cannot hold, or that would act
+# on a terminal or layout: C0/C1 controls, lone surrogates, U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with each unprintable character shown as its escape (`\\x1b`), except those in
+    `keep`; names with control characters still draw, and still say what they hold."""
+    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else
+                            m[0].encode("unicode_escape", "backslashreplace").decode("ascii"),
+                            text)
+
+
+def _escape(text: str) -> str:
+    return html.escape(printable(text))
+
+
 def bold(text: str) -> str:
-    return f"<B>{html.escape(text)}</B>"
+    return f"<B>{_escape(text)}</B>"
 
 
 def detail(text: str) -> str:
-    return f'<FONT POINT-SIZE="10" COLOR="{DETAIL}">{html.escape(text)}</FONT>'
+    return f'<FONT POINT-SIZE="10" COLOR="{DETAIL}">{_escape(text)}</FONT>'
 
 
 def coloured(text: str, colour: str, size: int | None = None) -> str:
     points = f' POINT-SIZE="{size}"' if size else ""
-    return f'<FONT COLOR="{colour}"{points}>{html.escape(text)}</FONT>'
+    return f'<FONT COLOR="{colour}"{points}>{_escape(text)}</FONT>'
 
 
 def html_label(lines: Iterable[str], *, left: bool = False) -> str:
@@ -238,5 +256,5 @@ def _is_simple(value) -> bool:
 def tooltip(lines: Iterable[str]) -> str:
     """Tooltip text. Line breaks are written as Graphviz's `\\n` escape, so each vertex stays
     on one line of the DOT source; backslashes in the text are doubled to stay literal."""
-    text = "\n".join(lines).replace("\\", "\\\\")
+    text = "\n".join(printable(line, keep="\n") for line in lines).replace("\\", "\\\\")
     return text.replace("\n", "\\n")
