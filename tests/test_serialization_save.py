@@ -199,3 +199,13 @@ def test_keys_round_trip_exactly(tmp_path) -> None:
     loaded = mg.load(tmp_path / "keys.npz")
     _same(obj, loaded)
     assert list(loaded) == list(obj)
+
+
+def test_strings_with_lone_surrogates_and_long_integers(tmp_path) -> None:
+    obj = {"\ud800": "\udfff x", "big": 10**4000, "neg": -(2**100)}
+    mg.save(obj, tmp_path / "odd.npz")
+    assert mg.load(tmp_path / "odd.npz") == obj
+    with pytest.raises(ValueError, match=r"save: the integer at obj\['x'\] is too long"):
+        mg.save({"x": 10**5000}, tmp_path / "odd.npz")
+    assert mg.load(tmp_path / "odd.npz") == obj
+    assert os.listdir(tmp_path) == ["odd.npz"]

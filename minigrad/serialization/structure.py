@@ -54,6 +54,11 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str, depth: int) -> 
     if obj is None or isinstance(obj, (bool, str)):
         return {"kind": "value", "value": obj}
     if isinstance(obj, numbers.Integral):
+        if int(obj).bit_length() > 10_000:  # JSON holds it as text: Python limits the digits
+            try:
+                str(int(obj))
+            except ValueError as error:
+                raise ValueError(f"save: the integer at {where} is too long ({error})") from None
         return {"kind": "value", "value": int(obj)}
     if isinstance(obj, float):
         # repr round-trips every float exactly; JSON keeps nan and inf as NaN / Infinity
