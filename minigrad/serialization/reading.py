@@ -31,13 +31,13 @@ from typing import IO, Any
 import numpy as np
 
 from minigrad.serialization import structure
-from minigrad.serialization.structure import ARRAY_KINDS, StructureError
+from minigrad.serialization.npy import MAX_NPY_HEADER, Header, HeaderError, header_end, parse_header
+from minigrad.serialization.structure import StructureError
 
 STRUCTURE_MEMBER = "__structure__.npy"
 DEFAULT_MAX_BYTES = 2**30  # the decompressed total a checkpoint may hold, unless raised
 MAX_MEMBERS = 200_000
 MAX_CENTRAL_DIRECTORY = 256 * MAX_MEMBERS  # bytes; a generous 256 per member
-MAX_NPY_HEADER = 4096  # bytes; NumPy writes 128 for any array a checkpoint holds
 DEFLATE_MAX_RATIO = 1032  # the most deflate can expand its input (RFC 1951's 258/2 bits)
 CHUNK = 1 << 20
 
@@ -124,35 +124,46 @@ def _read(file: IO[bytes], size: int, max_bytes: int | None) -> Any:
         if STRUCTURE_MEMBER not in members:
             raise _MemberError("it is not a minigrad checkpoint (no structure)")
         with _blaming(STRUCTURE_MEMBER):
-            document = _read_structure(archive, members[STRUCTURE_MEMBER], size)
+            document = _read_structure(archive, members[STRUCTURE_MEMBER], size, max_bytes)
         try:
             parsed = structure.parse(document)
             refs = structure.references(parsed)
         except StructureError as error:
             raise _MemberError(str(error), STRUCTURE_MEMBER) from None
-        plans = []
-        total = len(document)
-        for ref, expected in refs.items():
-            name = ref + ".npy"
-            if name not in members or name == STRUCTURE_MEMBER:
-                raise _MemberError(f"the structure refers to array {ref!r}, which the archive "
-                           "does not hold", STRUCTURE_MEMBER)
-            with _blaming(name):
-                plan = _plan(archive, members[name], size, expected)
-            total += plan.nbytes
-            if max_bytes is not None and total > max_bytes:
-                raise _MemberError(f"its arrays hold more than max_bytes={max_bytes:,} bytes "
-                           f"(pass a larger max_bytes to load it)", name)
-            plans.append((ref, plan))
+        plans = _plan_arrays(archive, members, refs, size, max_bytes, len(document))
         arrays = {}
-        for ref, plan in plans:
+        for ref, plan in plans.items():
             with _blaming(plan.info.filename):
                 arrays[ref] = plan.read(archive)
     try:
         return structure.build(parsed["root"], arrays)
     except (StructureError, ValueError, TypeError) as error:
-        raise _MemberError(f"its structure does not fit its arrays ({error})", STRUCTURE_MEMBER
-                   ) from None
+        raise _MemberError(f"its structure does not fit its arrays ({error})",
+                           STRUCTURE_MEMBER) from None
+
+
+def _plan_arrays(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
+                 refs: dict[str, dict | None], size: int, max_bytes: int | None,
+                 total: int) -> dict[str, _Plan]:
+    """Check every member the structure names, and the total they add to `total`, before
+    reading any."""
+    plans = {}
+    for ref, expected in refs.items():
+        name = ref + ".npy"
+        if name not in members or name == STRUCTURE_MEMBER:
+            raise _MemberError(f"the structure refers to array {ref!r}, which the archive "
+                               "does not hold", STRUCTURE_MEMBER)
+        with _blaming(name):
+            plans[ref] = _plan(archive, members[name], size, expected)
+        total += plans[ref].nbytes
+        if max_bytes is not None and total > max_bytes:
+            raise _MemberError(_over_budget(max_bytes), name)
+    return plans
+
+
+def _over_budget(budget: int) -> str:
+    return f"its arrays hold more than max_bytes={budget:,} bytes (pass a larger max_bytes " \
+        "to load it)"
 
 
 @contextlib.contextmanager
@@ -179,46 +190,52 @@ def _check_central_directory(file: IO[bytes]) -> None:
         raise zipfile.BadZipFile("File is not a zip file")
     entries, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
     if entries > MAX_MEMBERS or directory > MAX_CENTRAL_DIRECTORY:
-        raise _MemberError(f"its zip directory declares {entries:,} members in {directory:,} bytes "
-                   f"(at most {MAX_MEMBERS:,} members are read)")
+        raise _MemberError(f"its zip directory declares {entries:,} members in "
+                           f"{directory:,} bytes (at most {MAX_MEMBERS:,} members are read)")
     file.seek(0)
 
 
-def _read_structure(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
+def _read_structure(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
+                    max_bytes: int | None) -> bytes:
+    name = info.filename
     if info.file_size > structure.MAX_DOCUMENT_BYTES:
         raise _MemberError(f"the structure declares {info.file_size:,} bytes (at most "
-                   f"{structure.MAX_DOCUMENT_BYTES:,})", info.filename)
+                           f"{structure.MAX_DOCUMENT_BYTES:,})", name)
+    if max_bytes is not None and info.file_size > max_bytes:
+        raise _MemberError(_over_budget(max_bytes), name)
     plan = _plan(archive, info, size, None)
-    if plan.dtype != np.dtype(np.uint8) or len(plan.shape) != 1:
-        raise _MemberError(f"the structure is a {plan.dtype} array of shape {plan.shape}, "
-                           "not bytes", info.filename)
-    return plan.read(archive).tobytes()
+    header = plan.header
+    if header.dtype != np.dtype(np.uint8) or len(header.shape) != 1:
+        raise _MemberError(f"the structure is a {header.dtype} array of shape {header.shape}"
+                           ", not bytes", name)
+    return plan.read(archive).data.tobytes()
 
 
 class _Plan:
     """A member that passed every check: what to allocate and how much to read."""
 
-    def __init__(self, info: zipfile.ZipInfo, dtype: np.dtype, shape: tuple[int, ...],
-                 fortran: bool, header: int) -> None:
-        self.info, self.dtype, self.shape, self.fortran = info, dtype, shape, fortran
-        self.header = header
-        self.nbytes = info.file_size - header
+    def __init__(self, info: zipfile.ZipInfo, header: Header) -> None:
+        self.info, self.header = info, header
+        self.nbytes = info.file_size - header.length
 
     def read(self, archive: zipfile.ZipFile) -> np.ndarray:
+        """The array, allocated once and filled in chunks; zipfile stops at the declared
+        size and checks the CRC-32 when the last byte is read."""
         buffer = bytearray(self.nbytes)
         view = memoryview(buffer)
         with archive.open(self.info) as member:
-            member.read(self.header)
+            member.read(self.header.length)
             filled = 0
             while filled < self.nbytes:
                 chunk = member.read(min(CHUNK, self.nbytes - filled))
                 if not chunk:
-                    raise _MemberError(f"it ends after {filled:,} of {self.nbytes:,} data bytes",
-                               self.info.filename)
+                    raise _MemberError(f"it ends after {filled:,} of {self.nbytes:,} data "
+                                       "bytes", self.info.filename)
                 view[filled:filled + len(chunk)] = chunk
                 filled += len(chunk)
-        array = np.frombuffer(buffer, dtype=self.dtype)
-        return array.reshape(self.shape, order="F" if self.fortran else "C")
+        header = self.header
+        array = np.frombuffer(buffer, dtype=header.dtype)
+        return array.reshape(header.shape, order="F" if header.fortran else "C")
 
 
 def _plan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
@@ -229,65 +246,35 @@ def _plan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
         raise _MemberError("it is encrypted", name)
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise _MemberError(f"it is stored uncompressed but declares {info.file_size:,} bytes "
-                       f"in {info.compress_size:,}", name)
+            raise _MemberError(f"it is stored uncompressed but declares {info.file_size:,} "
+                               f"bytes in {info.compress_size:,}", name)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         if info.file_size > DEFLATE_MAX_RATIO * info.compress_size + 1024:
             raise _MemberError(f"it declares {info.file_size:,} bytes deflated from "
-                       f"{info.compress_size:,}, more than deflate can produce", name)
+                               f"{info.compress_size:,}, more than deflate can produce", name)
     else:
-        raise _MemberError(f"it uses compression method {info.compress_type}; checkpoints are "
-                   "stored or deflated", name)
+        raise _MemberError(f"it uses compression method {info.compress_type}; checkpoints "
+                           "are stored or deflated", name)
     if info.header_offset < 0 or info.header_offset + info.compress_size > size:
         raise _MemberError(f"it declares {info.compress_size:,} stored bytes at offset "
-                   f"{info.header_offset:,}, past the end of the {size:,}-byte file", name)
+                           f"{info.header_offset:,}, past the end of the {size:,}-byte file",
+                           name)
     with archive.open(info) as member:
-        header = member.read(min(MAX_NPY_HEADER, info.file_size))
-    dtype, shape, fortran, length = _npy_header(header, name)
-    count = 1
-    for n in shape:
-        count *= n
-    nbytes = count * dtype.itemsize
-    if length + nbytes != info.file_size:
-        raise _MemberError(f"its header declares shape {shape} of {dtype} ({nbytes:,} bytes), "
-                           f"but the member holds {info.file_size - length:,} data bytes", name)
-    if expected is not None:
-        if expected["dtype"] != dtype.str or tuple(expected["shape"]) != shape:
-            raise _MemberError(f"it holds {dtype.str} {shape}, but the structure recorded "
-                       f"{expected['dtype']!r:.20} {tuple(expected['shape'])}", name)
-        if expected["crc32"] != info.CRC:
-            raise _MemberError("its CRC-32 differs from the one the structure recorded (members "
-                       "swapped or rewritten)", name)
-    return _Plan(info, dtype, shape, fortran, length)
-
-
-def _npy_header(header: bytes, name: str) -> tuple[np.dtype, tuple[int, ...], bool, int]:
-    """(dtype, shape, fortran_order, header length) of an `.npy` member, refusing every
-    dtype that is not plain numbers (objects would need pickle)."""
-    import io
-
-    stream = io.BytesIO(header)
+        start = member.read(min(MAX_NPY_HEADER, info.file_size))
     try:
-        version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(
-                stream, max_header_size=MAX_NPY_HEADER)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(
-                stream, max_header_size=MAX_NPY_HEADER)
-        else:
-            raise _MemberError(f"its .npy format version {version} is not one NumPy writes for "
-                       "plain arrays", name)
-    except _MemberError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as error:  # NumPy's parser (ast, tokenize) on at most 4 KB
-        raise _MemberError(f"its .npy header is malformed ({type(error).__name__}: "
-                           f"{error})", name) from None
-    if dtype.hasobject:
-        raise _MemberError("it carries pickled objects (object arrays), which load never unpickles",
-                   name)
-    if dtype.kind not in ARRAY_KINDS or dtype.names is not None or dtype.subdtype is not None:
-        raise _MemberError(f"its dtype {dtype} is not a plain numeric or bool dtype", name)
-    return dtype, tuple(shape), bool(fortran), stream.tell()
+        header = parse_header(start[:header_end(start)])
+    except HeaderError as error:
+        raise _MemberError(str(error), name) from None
+    if header.length + header.nbytes != info.file_size:
+        raise _MemberError(f"its header declares shape {header.shape} of {header.dtype} "
+                           f"({header.nbytes:,} bytes), but the member holds "
+                           f"{info.file_size - header.length:,} data bytes", name)
+    if expected is not None:
+        if expected["dtype"] != header.dtype.str or tuple(expected["shape"]) != header.shape:
+            raise _MemberError(f"it holds {header.dtype.str} {header.shape}, but the "
+                               f"structure recorded {expected['dtype']!r:.20} "
+                               f"{tuple(expected['shape'])}", name)
+        if expected["crc32"] != info.CRC:
+            raise _MemberError("its CRC-32 differs from the one the structure recorded "
+                               "(members swapped or rewritten)", name)
+    return _Plan(info, header)

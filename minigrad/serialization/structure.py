@@ -27,7 +27,7 @@ ARRAY_KINDS = "biufc"  # bool, integers, floats, complex: no objects, strings or
 
 MAX_DEPTH = 100  # nested dicts, lists and tuples in a saved object
 MAX_ITEMS = 1_000_000  # JSON keys and values in the document (about 100,000 arrays)
-MAX_DOCUMENT_BYTES = 64 * 2**20
+MAX_DOCUMENT_BYTES = 16 * 2**20
 
 _ARRAY_NODES = ("tensor", "array", "scalar")
 
