@@ -4,12 +4,12 @@ overwritten, any name draws, and a bad option or path is a clear error naming it
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_viz_helpers import need_dot
 from unprivileged import run_unprivileged
 from unprivileged import shared_tmp as shared_tmp  # a fixture
 
@@ -18,7 +18,6 @@ import minigrad.nn as nn
 from minigrad import viz
 from minigrad.viz.render import GraphvizNotFoundError, fallback_path
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is missing")
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -93,9 +92,9 @@ def test_any_name_gives_dot_source_without_unprintable_characters(name) -> None:
     source.encode("utf-8")  # no lone surrogates either
 
 
-@needs_dot
 @pytest.mark.parametrize("name", NASTY)
 def test_names_with_control_characters_render(tmp_path, name) -> None:
+    need_dot()
     path = viz.write(_hostile_graph(name), tmp_path / "hostile.svg")
     svg = path.read_text(encoding="utf-8")
     assert "<svg" in svg
