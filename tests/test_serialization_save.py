@@ -209,3 +209,14 @@ def test_strings_with_lone_surrogates_and_long_integers(tmp_path) -> None:
         mg.save({"x": 10**5000}, tmp_path / "odd.npz")
     assert mg.load(tmp_path / "odd.npz") == obj
     assert os.listdir(tmp_path) == ["odd.npz"]
+
+
+@pytest.mark.parametrize("stem", ["c" * 251, "ü" * 125 + "c"])  # 255 bytes, the usual limit
+def test_a_name_near_the_length_limit_leaves_room_for_the_temporary(tmp_path, stem) -> None:
+    path = tmp_path / (stem + ".npz")
+    mg.save({"v": 1}, path)
+    kept = (stem + ".npz").encode()[:120].decode("utf-8", "surrogateescape")
+    stale = tmp_path / f".{kept}.{_dead_pid()}-0123abcd.tmp"
+    stale.write_bytes(b"partial")
+    mg.save({"v": 2}, path)
+    assert mg.load(path) == {"v": 2} and os.listdir(tmp_path) == [path.name]

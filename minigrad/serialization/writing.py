@@ -128,7 +128,8 @@ def _create_temporary(directory: str, name: str, target: str) -> _Temporary:
     """A new hidden file beside the target, created with mode 0o666 so that the umask
     applies as it would for open() (mkstemp would force 0o600)."""
     for _ in range(100):
-        path = os.path.join(directory, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        path = os.path.join(directory, f".{_kept(name)}.{os.getpid()}-"
+                                       f"{secrets.token_hex(4)}.tmp")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -139,8 +140,14 @@ def _create_temporary(directory: str, name: str, target: str) -> _Temporary:
     raise FileExistsError(errno.EEXIST, f"save: cannot create a temporary file for {target!r}")
 
 
+def _kept(name: str) -> str:
+    """The start of the target's name that its temporary files carry: at most 120 bytes,
+    so that a name near the system's limit (255 bytes) leaves room for the rest."""
+    return os.fsdecode(os.fsencode(name)[:120])
+
+
 def _temporary_pattern(name: str) -> re.Pattern:
-    return re.compile(rf"\.{re.escape(name)}\.(\d+)-[0-9a-f]+\.tmp")
+    return re.compile(rf"\.{re.escape(_kept(name))}\.(\d+)-[0-9a-f]+\.tmp")
 
 
 def _remove_stale_temporaries(directory: str, name: str) -> None:
