@@ -342,3 +342,28 @@ def test_a_checkpoint_that_cannot_be_read_raises_permission_error(shared_tmp) ->
     result = run_unprivileged([sys.executable, "-c", code, str(path)])
     assert result.stdout.startswith("PermissionError"), result.stdout + result.stderr
     assert str(path) in result.stdout
+
+
+def test_members_whose_stored_bytes_overlap_are_refused(tmp_path) -> None:
+    """A member nested inside another's data: each fits in the file, their sum need not
+    (nesting many would let a small file declare its own size many times over)."""
+    inner = npy(np.arange(4.0))
+    single = io.BytesIO()
+    with zipfile.ZipFile(single, "w") as file:
+        file.writestr("a1.npy", inner)
+    local_record = single.getvalue()[:30 + len("a1.npy") + len(inner)]
+    outer = npy(np.frombuffer(local_record, np.uint8))
+    path = tmp_path / "nested.npz"
+    root = {"kind": "list", "items": [ARRAY, {"kind": "array", "ref": "a1"}]}
+    with zipfile.ZipFile(path, "w") as file:
+        file.writestr("a0.npy", outer)
+        offset = 30 + len("a0.npy") + (len(outer) - len(local_record))  # where a1 starts
+        nested = zipfile.ZipInfo("a1.npy")
+        nested.header_offset, nested.CRC = offset, zlib.crc32(inner)
+        nested.compress_size = nested.file_size = len(inner)
+        file.filelist.append(nested)  # a central entry for the record inside a0's data
+        file.NameToInfo["a1.npy"] = nested
+        file.writestr("__structure__.npy", document(root))
+    with zipfile.ZipFile(path) as file:  # a valid archive to zipfile
+        assert np.array_equal(np.load(io.BytesIO(file.read("a1.npy"))), np.arange(4.0))
+    refused(path, "a1.npy", "its stored bytes overlap those of 'a0.npy'")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import struct
@@ -131,6 +132,8 @@ def _read(file: IO[bytes], size: int, max_bytes: int | None) -> Any:
         except StructureError as error:
             raise _MemberError(str(error), STRUCTURE_MEMBER) from None
         plans = _plan_arrays(archive, members, refs, size, max_bytes, len(document))
+        _check_disjoint(file, [members[STRUCTURE_MEMBER], *(p.info for p in plans.values())],
+                        size)
         arrays = {}
         for ref, plan in plans.items():
             with _blaming(plan.info.filename):
@@ -159,6 +162,27 @@ def _plan_arrays(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
         if max_bytes is not None and total > max_bytes:
             raise _MemberError(_over_budget(max_bytes), name)
     return plans
+
+
+def _check_disjoint(file: IO[bytes], infos: list[zipfile.ZipInfo], size: int) -> None:
+    """Refuse members whose stored bytes overlap: nested members would let a file declare
+    its own size many times over (each member alone fits in the file)."""
+    spans = []
+    for info in infos:
+        file.seek(info.header_offset)
+        local = file.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise _MemberError("its local header is missing", info.filename)
+        name_length, extra_length = struct.unpack("<HH", local[26:30])
+        end = info.header_offset + 30 + name_length + extra_length + info.compress_size
+        if end > size:
+            raise _MemberError(f"its data ends at byte {end:,}, past the end of the "
+                               f"{size:,}-byte file", info.filename)
+        spans.append((info.header_offset, end, info.filename))
+    spans.sort()
+    for (_, end, first), (start, _, second) in itertools.pairwise(spans):
+        if start < end:
+            raise _MemberError(f"its stored bytes overlap those of {first!r}", second)
 
 
 def _over_budget(budget: int) -> str:
