@@ -10,7 +10,7 @@ The archive is read with the `zipfile` module directly, in this order:
    within the file (a deflated member within what deflate can produce), its `.npy` header
    a plain numeric dtype whose shape accounts for exactly the declared size, and (version 2)
    dtype, shape and CRC-32 equal to what the structure recorded; the total is checked
-   against `max_bytes`;
+   against `max_bytes`, and no two members' stored bytes may overlap;
 4. only then is each array allocated, once, and filled in chunks; the zip CRC-32 of every
    member is verified as its last byte is read.
 
