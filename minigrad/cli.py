@@ -30,6 +30,9 @@ def report(command: str, error: OSError) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from minigrad.demo import prepare_folder, run_demo
 
+    if not args.out:  # Path("") would be the current folder
+        print("demo: --out is empty; give a folder for the demo's files", file=sys.stderr)
+        return 2
     out = Path(args.out)
     try:
         prepare_folder(out)

@@ -88,3 +88,10 @@ def test_demo_out_that_is_read_only(place) -> None:
              f"demo: cannot write files in '{place / 'ro'}': Permission denied")
     one_line(minigrad("demo", "--out", str(place / "ro" / "sub")), 1,
              f"demo: cannot create the folder '{place / 'ro' / 'sub'}': Permission denied")
+
+
+def test_empty_paths_are_usage_errors(place) -> None:
+    one_line(minigrad("demo", "--out", ""), 2,
+             "demo: --out is empty; give a folder for the demo's files")
+    one_line(minigrad("graph", "section2", "-o", ""), 2,
+             "graph: give an example NAME and -o FILE (or --list)")
