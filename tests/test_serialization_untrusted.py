@@ -262,6 +262,8 @@ def test_max_bytes_bounds_the_decompressed_total(tmp_path) -> None:
     for bad in (-1, 1.5, "10", True):
         with pytest.raises(TypeError, match="max_bytes must be a non-negative int or None"):
             mg.load(path, max_bytes=bad)
+    with pytest.raises(TypeError, match=r"load: path must be a str or os\.PathLike, got int"):
+        mg.load(3)  # not file descriptor 3
 
 
 @pytest.mark.parametrize("compression", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
