@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import sys
 import tracemalloc
 import zipfile
@@ -71,6 +72,8 @@ def refused(path, member: str | None, match: str) -> CheckpointError:
     assert error.member == member
     if member:
         assert f"member {member!r}" in str(error)
+    copy = pickle.loads(pickle.dumps(error))  # crosses process boundaries intact
+    assert (str(copy), copy.path, copy.member) == (str(error), error.path, error.member)
     return error
 
 

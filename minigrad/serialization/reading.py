@@ -52,6 +52,9 @@ class CheckpointError(ValueError):
         where = f"member {member!r}: " if member else ""
         super().__init__(f"load: cannot read the checkpoint {path!r}: {where}{reason}")
 
+    def __reduce__(self):  # pickles (to and from worker processes) with its fields
+        return type(self), (self.path, self.reason, self.member)
+
 
 class _MemberError(Exception):
     """A problem with one member, before the file name is attached."""
