@@ -23,7 +23,7 @@ import zlib
 
 import numpy as np
 import pytest
-from test_serialization import _same
+from helpers.checkpoints import same
 
 import minigrad as mg
 from minigrad.serialization import CheckpointError
@@ -175,7 +175,7 @@ def test_mutated_checkpoints_load_exactly_or_raise_checkpoint_error(corpus, tmp_
         except Exception as error:  # anything else is the failure to report
             raise AssertionError(f"{where}: {type(error).__name__}: {error}") from error
         else:
-            _same(obj, loaded)
+            same(obj, loaded)
             outcomes["original"] += 1
         finally:
             elapsed = time.perf_counter() - start

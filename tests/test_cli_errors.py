@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from unprivileged import run_unprivileged
-from unprivileged import shared_tmp as shared_tmp  # a fixture
+from helpers.unprivileged import run_unprivileged
+from helpers.unprivileged import shared_tmp as shared_tmp  # a fixture
 
 TINY_DEMO = ("import sys\nfrom minigrad.experiments import suite\n"
              "for settings in (suite.BIAS, suite.HEAD_RUN, suite.SCALE, suite.INTERVAL):\n"

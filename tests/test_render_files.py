@@ -7,11 +7,11 @@ import re
 import sys
 
 import pytest
+from helpers.dot import need_dot
+from helpers.unprivileged import run_unprivileged
+from helpers.unprivileged import shared_tmp as shared_tmp  # a fixture
 from hypothesis import given
 from hypothesis import strategies as st
-from test_viz_helpers import need_dot
-from unprivileged import run_unprivileged
-from unprivileged import shared_tmp as shared_tmp  # a fixture
 
 import minigrad as mg
 import minigrad.nn as nn

@@ -3,40 +3,17 @@ that are missing, truncated, corrupted or carry pickles: clear errors, no code e
 
 from __future__ import annotations
 
-import math
 import os
 import zipfile
 
 import numpy as np
 import pytest
+from helpers.checkpoints import same
 
 import minigrad as mg
 import minigrad.nn as nn
 from minigrad import optim
 from minigrad.serialization import CheckpointError
-
-
-def _same(a, b) -> None:
-    """Equal in value, type and dtype, recursively (NaNs equal, bit patterns equal)."""
-    assert type(a) is type(b), (type(a), type(b))
-    if isinstance(a, dict):
-        assert list(a) == list(b)
-        for key in a:
-            _same(a[key], b[key])
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            _same(x, y)
-    elif isinstance(a, mg.Tensor):
-        assert a.requires_grad == b.requires_grad
-        _same(a.data, b.data)
-    elif isinstance(a, (np.ndarray, np.generic)):
-        assert a.dtype == b.dtype and np.shape(a) == np.shape(b)
-        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
-    elif isinstance(a, float) and math.isnan(a):
-        assert math.isnan(b)
-    else:
-        assert a == b
 
 
 def test_round_trip_is_bit_exact_and_keeps_kinds(tmp_path) -> None:
@@ -58,8 +35,8 @@ def test_round_trip_is_bit_exact_and_keeps_kinds(tmp_path) -> None:
     }
     path = tmp_path / "everything.npz"
     mg.save(obj, path)
-    _same(obj, mg.load(path))
-    _same(obj, mg.load(str(path)))
+    same(obj, mg.load(path))
+    same(obj, mg.load(str(path)))
 
 
 def test_model_and_optimizer_state_round_trip(tmp_path) -> None:
@@ -73,7 +50,7 @@ def test_model_and_optimizer_state_round_trip(tmp_path) -> None:
     mg.save(checkpoint, tmp_path / "ckpt")  # the path is used as given
     assert os.listdir(tmp_path) == ["ckpt"]
     loaded = mg.load(tmp_path / "ckpt")
-    _same(checkpoint, loaded)
+    same(checkpoint, loaded)
     assert loaded["model"]["1.num_batches_tracked"].dtype == np.int64
     fresh = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
     fresh.load_state_dict(loaded["model"])

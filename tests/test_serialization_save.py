@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 import pytest
-from test_serialization import _same
-from unprivileged import run_unprivileged
-from unprivileged import shared_tmp as shared_tmp  # a fixture
+from helpers.checkpoints import same
+from helpers.unprivileged import run_unprivileged
+from helpers.unprivileged import shared_tmp as shared_tmp  # a fixture
 
 import minigrad as mg
 from minigrad.serialization import writing
@@ -197,7 +197,7 @@ def test_keys_round_trip_exactly(tmp_path) -> None:
            "\x00\n": "control", "😀": "emoji", "🙂": {"nested": [np.float32(1)]}}
     mg.save(obj, tmp_path / "keys.npz")
     loaded = mg.load(tmp_path / "keys.npz")
-    _same(obj, loaded)
+    same(obj, loaded)
     assert list(loaded) == list(obj)
 
 

@@ -16,8 +16,8 @@ import zlib
 
 import numpy as np
 import pytest
-from unprivileged import run_unprivileged
-from unprivileged import shared_tmp as shared_tmp  # a fixture
+from helpers.unprivileged import run_unprivileged
+from helpers.unprivileged import shared_tmp as shared_tmp  # a fixture
 
 import minigrad as mg
 from minigrad.serialization import CheckpointError, reading, structure
