@@ -1,0 +1,460 @@
+// The explorer page's behaviour. It reads the JSON written by minigrad.viz.explore and the
+// SVG laid out by Graphviz; every number it shows was computed by the engine in Python.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("minigrad-data").textContent);
+  var svg = document.querySelector("#graph > svg");
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var PATH_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#F0E442"];
+  var PATH_DASHES = ["", "10 4", "3 3", "12 3 3 3", "", "10 4", "3 3"];
+  var $ = function (id) { return document.getElementById(id); };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var key in attrs || {}) node.setAttribute(key, attrs[key]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVGNS, tag);
+    for (var key in attrs || {}) node.setAttribute(key, attrs[key]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function shapeText(shape) {
+    if (!shape) return "";
+    return "(" + shape.join(", ") + (shape.length === 1 ? ",)" : ")");
+  }
+
+  // ---- the SVG's elements, by the names draw() gave them --------------------------------
+  var vertexEl = {}, clusterEl = {}, edgeEl = [], byTitle = {};
+  if (svg) {
+    svg.querySelectorAll("g.node, g.cluster, g.edge").forEach(function (g) {
+      var title = g.querySelector(":scope > title");
+      var name = title ? title.textContent : "";
+      if (title) title.remove();  // the browser's own tooltips would cover the page's
+      if (g.classList.contains("node")) { vertexEl[name] = g; g.dataset.vertex = name; }
+      else if (g.classList.contains("cluster")) { clusterEl[name] = g; }
+      else { (byTitle[name] = byTitle[name] || []).push(g); }
+    });
+    svg.querySelectorAll("a").forEach(function (a) {
+      a.removeAttribute("xlink:title"); a.removeAttributeNS("http://www.w3.org/1999/xlink", "title");
+    });
+  }
+  data.edges.forEach(function (edge, i) {
+    var list = byTitle[edge.tail + "->" + edge.head];
+    edgeEl[i] = list && list.length ? list.shift() : null;
+    if (edgeEl[i]) {
+      edgeEl[i].dataset.edge = i;
+      if (edge.kind === "detached") edgeEl[i].classList.add("detached");
+    }
+  });
+  var stepOf = {};
+  data.steps.forEach(function (step, i) { if (step.v) stepOf[step.v] = i; });
+
+  // ---- notes ---------------------------------------------------------------------------
+  var notes = data.notes.slice();
+  if (!svg) notes.push("The graph's picture is missing from this page.");
+  if (!data.steps.length && !notes.length) notes.push("No backward pass was recorded for this graph.");
+  notes.forEach(function (text) { $("notes").appendChild(el("p", {}, text)); });
+
+  // ---- pan and zoom: the SVG's viewBox ---------------------------------------------------
+  var view = null, home = null;
+  if (svg) {
+    var box = svg.viewBox.baseVal;
+    home = { x: box.x, y: box.y, w: box.width, h: box.height };
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    view = Object.assign({}, home);
+  }
+  function applyView() {
+    if (view) svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
+  }
+  function zoom(factor, cx, cy) {
+    if (!view) return;
+    if (cx === undefined) { cx = view.x + view.w / 2; cy = view.y + view.h / 2; }
+    view.x = cx - (cx - view.x) * factor; view.y = cy - (cy - view.y) * factor;
+    view.w *= factor; view.h *= factor; applyView();
+  }
+  function fit() { if (view) { view = Object.assign({}, home); applyView(); } }
+  function toGraph(event) {
+    var point = svg.createSVGPoint(); point.x = event.clientX; point.y = event.clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  function centreOn(g) {
+    if (!view || !g) return;
+    var b = g.getBBox(), m = g.getCTM(), root = svg.getCTM();
+    var cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    if (m && root) {  // the group's coordinates in the viewBox's
+      var p = svg.createSVGPoint(); p.x = cx; p.y = cy;
+      p = p.matrixTransform(root.inverse().multiply(m)); cx = p.x; cy = p.y;
+    }
+    var w = Math.min(view.w, home.w), h = Math.min(view.h, home.h);
+    view = { x: cx - w / 2, y: cy - h / 2, w: w, h: h }; applyView();
+  }
+  var graphBox = $("graph"), drag = null;
+  graphBox.addEventListener("wheel", function (event) {
+    if (!view) return;
+    event.preventDefault();
+    var p = toGraph(event);
+    zoom(event.deltaY > 0 ? 1.15 : 1 / 1.15, p.x, p.y);
+  }, { passive: false });
+  graphBox.addEventListener("pointerdown", function (event) {
+    if (!view || event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y, moved: false };
+  });
+  window.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+    drag.moved = true; graphBox.classList.add("dragging");
+    var scale = view.w / graphBox.clientWidth;
+    scale = Math.max(scale, view.h / graphBox.clientHeight);
+    view.x = drag.vx - dx * scale; view.y = drag.vy - dy * scale; applyView();
+  });
+  window.addEventListener("pointerup", function () {
+    graphBox.classList.remove("dragging");
+    setTimeout(function () { drag = null; }, 0);  // a drag's release is not a click
+  });
+
+  // ---- badges: small texts drawn under a vertex -----------------------------------------
+  var badges = {};
+  function badge(id, text, cls) {
+    var g = vertexEl[id];
+    if (!g) return;
+    var t = badges[id];
+    if (!t) {
+      var b = g.getBBox();
+      t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height + 12, "text-anchor": "middle" });
+      g.appendChild(t); badges[id] = t;
+    }
+    t.textContent = text || "";
+    t.setAttribute("class", "badge" + (cls ? " " + cls : ""));
+  }
+  var checks = {};
+  function check(id, on) {
+    var g = vertexEl[id];
+    if (!g) return;
+    if (on && !checks[id]) {
+      var b = g.getBBox();
+      checks[id] = svgEl("text", { x: b.x + b.width - 2, y: b.y + 12, "class": "check",
+                                   "text-anchor": "end" }, "✓");
+      g.appendChild(checks[id]);
+    }
+    if (checks[id]) checks[id].style.display = on ? "" : "none";
+  }
+
+  // ---- stepping through the recorded backward pass --------------------------------------
+  var steps = data.steps, current = 0, marked = [], timer = null;
+  var slider = $("slider");
+  slider.max = steps.length;
+  function clearMarks() {
+    marked.forEach(function (g) { g.classList.remove("current", "sending", "receiving"); });
+    marked = [];
+  }
+  function mark(g, cls) { if (g) { g.classList.add(cls); marked.push(g); } }
+  function receiverText(send) {
+    var value = send.of > 1 ? send.sum.b : send.grad.b;
+    return (send.of > 1 ? send.n + "/" + send.of + " " : "") + "∇ " + value;
+  }
+  function isLeaf(id) { var v = data.vertices[id]; return v && v.kind !== "op" && v.kind !== "ghost" && v.kind !== "output"; }
+  function doStep(i, quiet) {  // the effects of step i (0-based) that stay after it
+    var step = steps[i];
+    if (step.v) { check(step.v, true); if (vertexEl[step.v]) vertexEl[step.v].classList.add("done"); if (!isLeaf(step.v)) badge(step.v, "", ""); }
+    step.sends.forEach(function (send) {
+      if (!send.to) return;
+      if (isLeaf(send.to) || send.of > 1) {
+        badge(send.to, receiverText(send), send.n < send.of ? "partial" : "");
+      }
+    });
+  }
+  function highlight(i) {  // the transient marks of step i
+    clearMarks();
+    if (i < 0) return;
+    var step = steps[i];
+    mark(vertexEl[step.v], "current");
+    step.sends.forEach(function (send) {
+      if (send.edge !== null && send.edge !== undefined) mark(edgeEl[send.edge], "sending");
+      if (send.to && !isLeaf(send.to)) mark(vertexEl[send.to], "receiving");
+    });
+  }
+  function resetAll() {
+    Object.keys(badges).forEach(function (id) { badges[id].textContent = ""; });
+    Object.keys(checks).forEach(function (id) { check(id, false); });
+    steps.forEach(function (step) { if (step.v && vertexEl[step.v]) vertexEl[step.v].classList.remove("done"); });
+  }
+  function goTo(k) {
+    k = Math.max(0, Math.min(steps.length, k));
+    if (k === current + 1) { doStep(k - 1); }
+    else if (k !== current) { resetAll(); for (var i = 0; i < k; i++) doStep(i); }
+    current = k;
+    highlight(k - 1);
+    slider.value = k;
+    $("counter").textContent = "step " + k + " of " + steps.length;
+    showStep(k - 1);
+  }
+  function showStep(i) {
+    var box = $("step-text");
+    box.textContent = "";
+    if (!steps.length) { box.appendChild(el("p", { "class": "hint" }, notes.length ? "Nothing to step through: see the note above." : "No steps.")); return; }
+    if (i < 0) {
+      box.appendChild(el("p", {}, steps.length + " steps, one per op, in the engine's order. Press → to run the first VJP."));
+      return;
+    }
+    var step = steps[i], v = data.vertices[step.v] || {};
+    box.appendChild(el("p", {}, "Step " + (i + 1) + ": the VJP of "));
+    box.lastChild.appendChild(el("b", {}, step.op + (v.name ? " (" + v.name + ")" : "")));
+    if (!step.v || !vertexEl[step.v]) box.appendChild(el("p", { "class": "hint" }, "(this op is not drawn: cut by max_nodes)"));
+    box.appendChild(el("div", {}, "gradient received, dL/d(output):"));
+    box.appendChild(el("pre", {}, step.grad.d));
+    step.sends.forEach(function (send) {
+      var target = data.vertices[send.to] || {};
+      var div = el("div", { "class": "send" + (send.n < send.of ? " accumulating" : "") });
+      div.appendChild(el("div", {}, "to input " + send.slot + ": " + (target.name || target.op || send.to || "?")));
+      div.appendChild(el("pre", {}, send.grad.d));
+      if (send.of > 1) {
+        div.appendChild(el("div", {}, (send.n < send.of ? "accumulating: " : "complete: ") +
+          "contribution " + send.n + " of " + send.of + " (this tensor is used " + send.of + " times); sum so far:"));
+        div.appendChild(el("pre", {}, send.sum.d));
+      }
+      box.appendChild(div);
+    });
+    if (i === steps.length - 1 && Object.keys(data.leafGrads).length) {
+      box.appendChild(el("p", { "class": "hint" }, "Done: every leaf now holds its gradient (∇ under it)."));
+    }
+  }
+  function play() {
+    if (timer) { clearInterval(timer); timer = null; setPlay(false); return; }
+    if (current >= steps.length) goTo(0);
+    setPlay(true);
+    timer = setInterval(function () {
+      if (current >= steps.length) { clearInterval(timer); timer = null; setPlay(false); return; }
+      goTo(current + 1);
+    }, Math.max(60, Math.min(700, 12000 / Math.max(steps.length, 1))));
+  }
+  function setPlay(on) { $("play").textContent = on ? "❚❚ pause" : "▶︎ play"; $("play").setAttribute("aria-label", on ? "Pause" : "Play"); }
+  $("step").onclick = function () { goTo(current + 1); };
+  $("back").onclick = function () { goTo(current - 1); };
+  $("first").onclick = function () { goTo(0); };
+  $("last").onclick = function () { goTo(steps.length); };
+  $("play").onclick = play;
+  slider.oninput = function () { goTo(+slider.value); };
+
+  // ---- details of a vertex ---------------------------------------------------------------
+  var pinned = null;
+  function gradientOf(id) {
+    var v = data.vertices[id];
+    if (!v) return null;
+    if (v.kind === "op" && stepOf[id] !== undefined && stepOf[id] < current) return steps[stepOf[id]].grad;
+    if (isLeaf(id) && current === steps.length && data.leafGrads[id]) return data.leafGrads[id];
+    return null;
+  }
+  function showDetails(id) {
+    var v = data.vertices[id], body = $("details-body");
+    body.textContent = "";
+    if (!v) { body.appendChild(el("p", { "class": "hint" }, id === "cut" ? notes[0] || "" : "Hover or click a vertex.")); return; }
+    var dl = el("dl");
+    function row(k, value) { if (value !== null && value !== undefined && value !== "") { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, value)); } }
+    row("kind", v.kind); row("op", v.op); row("name", v.name); row("params", v.params);
+    row("shape", shapeText(v.shape)); row("dtype", v.dtype);
+    if (v.inputs && v.inputs.length) row("inputs", v.inputs.join("; "));
+    if (v.kind === "op") row("created at", v.site || "not recorded (build the graph inside `with minigrad.viz.record():`)");
+    body.appendChild(dl);
+    if (v.value) { body.appendChild(el("div", {}, "value")); body.appendChild(el("pre", {}, v.value.d)); }
+    var g = gradientOf(id);
+    if (g) { body.appendChild(el("div", {}, "gradient")); body.appendChild(el("pre", {}, g.d)); }
+    else if (v.kind === "op" || v.requiresGrad) body.appendChild(el("p", { "class": "hint" }, "gradient: not yet (step on)"));
+  }
+  Object.keys(vertexEl).forEach(function (id) {
+    var g = vertexEl[id];
+    g.addEventListener("mouseenter", function () { if (!pinned) showDetails(id); });
+    g.addEventListener("click", function (event) {
+      event.stopPropagation();
+      if (drag && drag.moved) return;
+      if (pinned && vertexEl[pinned]) vertexEl[pinned].classList.remove("pinned");
+      pinned = pinned === id ? null : id;
+      if (pinned) g.classList.add("pinned");
+      showDetails(id);
+    });
+  });
+
+  // ---- the detached edges' explanation ----------------------------------------------------
+  var tip = $("tip");
+  function showTip(event, text) { tip.textContent = text; tip.hidden = false; tip.style.left = (event.clientX + 14) + "px"; tip.style.top = (event.clientY + 14) + "px"; }
+  data.edges.forEach(function (edge, i) {
+    if (edge.kind !== "detached" || !edgeEl[i]) return;
+    var from = data.vertices[edge.tail] || {}, to = data.vertices[edge.head] || {};
+    var text = "Detached: the value of " + (from.name || from.op || "this tensor") + " " + shapeText(edge.shape) +
+      " flows forward into " + (to.op || to.name || "the next op") + ", but no gradient flows back along this edge. " +
+      "The gradient treats it as a constant, ignoring how it depends on the parameters (as x.detach() asks).";
+    edgeEl[i].addEventListener("mousemove", function (event) { showTip(event, text); });
+    edgeEl[i].addEventListener("mouseleave", function () { tip.hidden = true; });
+  });
+
+  // ---- gradient paths -----------------------------------------------------------------------
+  var pathsOn = {};  // "t:p" -> true
+  function paintPaths() {
+    data.edges.forEach(function (_, i) { var g = edgeEl[i]; if (g) { g.classList.remove("on-path"); g.style.removeProperty("--path-colour"); g.querySelectorAll("path").forEach(function (p) { p.style.strokeDasharray = ""; }); } });
+    var owners = {};
+    Object.keys(pathsOn).forEach(function (key) {
+      var parts = key.split(":"), path = data.paths[+parts[0]].paths[+parts[1]];
+      path.edges.forEach(function (e) { (owners[e] = owners[e] || []).push(+parts[1]); });
+    });
+    Object.keys(owners).forEach(function (e) {
+      var g = edgeEl[e]; if (!g) return;
+      var list = owners[e], p = list[list.length - 1];
+      g.classList.add("on-path");
+      g.style.setProperty("--path-colour", list.length > 1 ? "#333333" : PATH_COLOURS[p % PATH_COLOURS.length]);
+      var dash = list.length > 1 ? "" : PATH_DASHES[p % PATH_DASHES.length];
+      g.querySelectorAll("path").forEach(function (q) { q.style.strokeDasharray = dash; });
+    });
+  }
+  function showPaths(t) {
+    var body = $("paths-body");
+    body.textContent = "";
+    if (!data.paths.length) { body.appendChild(el("p", { "class": "hint" }, "No paths (they need one output and the graph's saved values).")); return; }
+    var select = el("select", { id: "wrt", "aria-label": "Tensor whose gradient paths are shown" });
+    data.paths.forEach(function (entry, i) { select.appendChild(el("option", { value: i }, "from " + entry.name)); });
+    select.value = t;
+    select.onchange = function () { pathsOn = {}; paintPaths(); showPaths(+select.value); };
+    body.appendChild(select);
+    var entry = data.paths[t];
+    if (entry.note) { body.appendChild(el("p", { "class": "hint" }, entry.note)); return; }
+    body.appendChild(el("p", { "class": "hint" }, entry.paths.length + " path" + (entry.paths.length === 1 ? "" : "s") +
+      " from " + entry.name + " to the output; each carries the chain-rule product along it (grad_paths)."));
+    entry.paths.forEach(function (path, p) {
+      var row = el("div", { "class": "path-row" });
+      var box = el("input", { type: "checkbox", id: "path-" + t + "-" + p, "data-path": p });
+      box.onchange = function () { if (box.checked) pathsOn[t + ":" + p] = true; else delete pathsOn[t + ":" + p]; paintPaths(); };
+      var label = el("label", { "for": box.id });
+      var swatch = el("span", { "class": "swatch" });
+      swatch.style.borderTopColor = PATH_COLOURS[p % PATH_COLOURS.length];
+      swatch.style.borderTopStyle = PATH_DASHES[p % PATH_DASHES.length] ? "dashed" : "solid";
+      label.appendChild(swatch);
+      label.appendChild(document.createTextNode("path " + (p + 1) + ": " + entry.name + " → " + path.ops.join(" → ")));
+      label.appendChild(el("pre", { "class": "contribution" }, path.contribution.d));
+      if (!path.complete) label.appendChild(el("span", { "class": "hint" }, " (partly outside the drawing)"));
+      row.appendChild(box); row.appendChild(label); body.appendChild(row);
+    });
+    body.appendChild(el("div", { "class": "sum" }, "sum of the paths:"));
+    body.appendChild(el("pre", { id: "path-sum" }, entry.sum.d));
+    if (entry.engine) {
+      body.appendChild(el("div", {}, "the engine's gradient for " + entry.name + ":"));
+      body.appendChild(el("pre", { id: "path-engine" }, entry.engine.d));
+    }
+  }
+
+  // ---- module clusters: collapse, and repeated blocks once ----------------------------------
+  var collapsed = {}, folded = false, summaries = {};
+  function clusterSummary(i) {
+    var c = data.clusters[i], g = clusterEl[c.id];
+    if (!g || summaries[i]) return summaries[i];
+    var b = g.getBBox();
+    var t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height / 2 + 16, "text-anchor": "middle", "class": "cluster-summary" });
+    t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 0 }, "collapsed: " + c.ops.length + " ops"));
+    t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 15 }, "in " + c.inputs.map(shapeText).join(", ") + " → out " + c.outputs.map(shapeText).join(", ")));
+    g.appendChild(t); summaries[i] = t;
+    return t;
+  }
+  function ancestorCollapsed(i) {
+    for (var p = data.clusters[i].parent; p !== null && p !== undefined; p = data.clusters[p].parent) if (collapsed[p]) return true;
+    return false;
+  }
+  function layoutClusters() {
+    var hidden = {};
+    data.clusters.forEach(function (c, i) {
+      var foldedAway = folded && c.repeatOf !== undefined;
+      var g = clusterEl[c.id];
+      if (collapsed[i] || foldedAway) c.members.forEach(function (m) { hidden[m] = true; });
+      if (g) {
+        g.classList.toggle("hidden", foldedAway || ancestorCollapsed(i));
+        g.classList.toggle("collapsed", !!collapsed[i]);
+        if (collapsed[i]) clusterSummary(i).style.display = ""; else if (summaries[i]) summaries[i].style.display = "none";
+        var badgeEl = g.querySelector("text.repeat-badge");
+        if (c.repeat && badgeEl) badgeEl.style.display = folded ? "" : "none";
+        if (c.repeat && !badgeEl && folded) {
+          var b = g.getBBox();
+          g.appendChild(svgEl("text", { x: b.x + b.width - 6, y: b.y + 16, "text-anchor": "end", "class": "repeat-badge" }, "×" + c.repeat));
+        }
+      }
+    });
+    Object.keys(vertexEl).forEach(function (id) { vertexEl[id].classList.toggle("hidden", !!hidden[id]); });
+    data.edges.forEach(function (edge, i) { if (edgeEl[i]) edgeEl[i].classList.toggle("hidden", !!(hidden[edge.tail] && hidden[edge.head])); });
+    renderModules();
+  }
+  function toggleCluster(i) { collapsed[i] = !collapsed[i]; layoutClusters(); }
+  data.clusters.forEach(function (c, i) {
+    var g = clusterEl[c.id];
+    if (g) g.addEventListener("click", function (event) { if (drag && drag.moved) return; event.stopPropagation(); toggleCluster(i); });
+  });
+  function renderModules() {
+    var body = $("modules-body");
+    body.textContent = "";
+    if (!data.clusters.length) { body.appendChild(el("p", { "class": "hint" }, "No module calls recorded (run the model inside `with minigrad.viz.record():`).")); return; }
+    body.appendChild(el("p", { "class": "hint" }, "Click a box (or a button here) to collapse or expand it."));
+    data.clusters.forEach(function (c, i) {
+      var row = el("div", { "class": "module-row" });
+      var button = el("button", { "data-cluster": i, "aria-pressed": collapsed[i] ? "true" : "false" }, collapsed[i] ? "expand" : "collapse");
+      button.onclick = function () { toggleCluster(i); };
+      row.appendChild(button);
+      var depth = 0; for (var p = c.parent; p !== null && p !== undefined; p = data.clusters[p].parent) depth++;
+      row.appendChild(el("span", {}, "\u00a0".repeat(depth * 3) + c.label + (c.name ? " " + c.name : "") + (c.repeat ? " ×" + c.repeat : "") +
+        "  in " + c.inputs.map(shapeText).join(", ") + " → out " + c.outputs.map(shapeText).join(", ")));
+      body.appendChild(row);
+    });
+  }
+  var hasRepeats = data.clusters.some(function (c) { return c.repeat; });
+  $("fold-label").hidden = !hasRepeats;
+  $("fold").onchange = function () { folded = $("fold").checked; layoutClusters(); };
+
+  // ---- search ----------------------------------------------------------------------------
+  var matches = [], matchAt = -1;
+  function search(query) {
+    matches.forEach(function (id) { vertexEl[id].classList.remove("match"); });
+    matches = []; matchAt = -1;
+    query = query.trim().toLowerCase();
+    if (query) {
+      Object.keys(vertexEl).forEach(function (id) {
+        var v = data.vertices[id] || {};
+        var text = [id, v.name, v.op, v.kind].join(" ").toLowerCase();
+        if (text.indexOf(query) >= 0) { matches.push(id); vertexEl[id].classList.add("match"); }
+      });
+    }
+    $("matches").textContent = query ? matches.length + " found" : "";
+  }
+  function nextMatch() {
+    if (!matches.length) return;
+    matchAt = (matchAt + 1) % matches.length;
+    centreOn(vertexEl[matches[matchAt]]);
+    showDetails(matches[matchAt]);
+  }
+  $("search").addEventListener("input", function () { search(this.value); });
+  $("search").addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); nextMatch(); } });
+  $("zoom-in").onclick = function () { zoom(1 / 1.25); };
+  $("zoom-out").onclick = function () { zoom(1.25); };
+  $("fit").onclick = fit;
+
+  // ---- keyboard ----------------------------------------------------------------------------
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" && target.type !== "checkbox" && target.type !== "range" || target.tagName === "SELECT")) return;
+    var keys = {
+      ArrowRight: function () { goTo(current + 1); }, ArrowLeft: function () { goTo(current - 1); },
+      Home: function () { goTo(0); }, End: function () { goTo(steps.length); }, " ": play,
+      "+": function () { zoom(1 / 1.25); }, "=": function () { zoom(1 / 1.25); }, "-": function () { zoom(1.25); },
+      "0": fit, "/": function () { $("search").focus(); }
+    };
+    if (keys[event.key] && !event.ctrlKey && !event.metaKey && !event.altKey) { event.preventDefault(); keys[event.key](); }
+  });
+
+  // ---- start -------------------------------------------------------------------------------
+  showPaths(0);
+  layoutClusters();
+  goTo(0);
+  // For tests and the curious: the page's state, read-only but for stepping.
+  window.minigradExplorer = {
+    data: data, goTo: goTo, current: function () { return current; },
+    stepCount: steps.length, edgeElement: function (i) { return edgeEl[i]; },
+    vertexElement: function (id) { return vertexEl[id]; }, toggleCluster: toggleCluster
+  };
+})();

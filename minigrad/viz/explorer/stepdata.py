@@ -1,0 +1,101 @@
+"""The recorded backward pass and the gradient paths, as JSON records for the page.
+
+Steps come from the engine's record in its order. For each input a step sends gradient
+to, the record says which edge carries it, which vertex receives it, and, where a tensor
+receives several contributions (it is used more than once), the running sum after this
+one and how many there are in all: the page shows accumulation as it happens. Running
+sums add the engine's own contributions; nothing is differentiated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from minigrad.tensor import Tensor
+from minigrad.viz.collect import GraphView
+from minigrad.viz.explorer.graphdata import GraphData, summary
+from minigrad.viz.paths import TooManyPathsError, grad_paths
+
+
+def _receiver(view: GraphView, tensor: Tensor):
+    return view.producer(tensor) if tensor.grad_fn is not None else tensor
+
+
+def steps(view: GraphView, data: GraphData, record) -> tuple[list[dict], dict[str, dict]]:
+    """(steps, leaf id -> its final gradient in this pass)."""
+    totals: dict = {}
+    for step in record.steps:
+        for tensor, grad in zip(step.node.inputs, step.input_grads):
+            if grad is not None:
+                key = _receiver(view, tensor)
+                totals[key] = totals.get(key, 0) + 1
+    running: dict = {}
+    counts: dict = {}
+    out = []
+    for step in record.steps:
+        node = view.replacement.get(step.node, step.node)
+        sends = []
+        for slot, (tensor, grad) in enumerate(zip(step.node.inputs, step.input_grads)):
+            if grad is None:
+                continue
+            key = _receiver(view, tensor)
+            counts[key] = counts.get(key, 0) + 1
+            value = np.asarray(grad.data)
+            running[key] = value if key not in running else running[key] + value
+            send = {"slot": slot, "edge": data.edge_index.get((node, slot)),
+                    "to": data.vertex_id(key), "grad": summary(value),
+                    "n": counts[key], "of": totals[key]}
+            if totals[key] > 1:
+                send["sum"] = summary(running[key])
+            sends.append(send)
+        out.append({"v": data.vertex_id(node), "op": step.node.op.name,
+                    "grad": summary(step.grad.data), "sends": sends})
+    leaf_grads = {}
+    for leaf, grad in record.leaf_grads:
+        vertex = data.vertex_id(leaf)
+        if vertex is not None and grad is not None:
+            leaf_grads[vertex] = summary(grad.data)
+    return out, leaf_grads
+
+
+def paths(view: GraphView, data: GraphData, roots: Sequence[Tensor], seeds, record,
+          wrt: Sequence[Tensor], names: dict, max_paths: int) -> list[dict]:
+    """For each tensor of `wrt`, its gradient paths to the (single) root: the edges each
+    path runs along, its contribution, their sum and the engine's gradient to compare."""
+    if len(roots) != 1:
+        return []
+    root, seed = roots[0], seeds[0]
+    engine = {id(leaf): grad for leaf, grad in record.leaf_grads} if record else {}
+    out = []
+    for tensor in wrt:
+        name = names.get(tensor) or tensor.name or data.vertex_id(tensor) or "tensor"
+        entry = {"name": name, "vertex": data.vertex_id(_receiver(view, tensor)),
+                 "paths": [], "note": None}
+        try:
+            found = grad_paths(root, tensor, max_paths=max_paths, grad_output=seed)
+        except TooManyPathsError as error:
+            entry["note"] = str(error).split(": ", 1)[1]
+            out.append(entry)
+            continue
+        except RuntimeError as error:
+            entry["note"] = str(error).split(": ", 1)[1]
+            out.append(entry)
+            continue
+        if not found:
+            continue
+        for path in found:
+            edges = [data.edge_index.get((view.replacement.get(n, n), slot))
+                     for n, slot in zip(path.nodes, path.slots)]
+            edges.append(data.output_edges.get(0))
+            entry["paths"].append({
+                "ops": list(path.ops), "edges": [e for e in edges if e is not None],
+                "complete": all(e is not None for e in edges),
+                "contribution": summary(path.contribution)})
+        total = np.sum([p.contribution for p in found], axis=0)
+        entry["sum"] = summary(total)
+        if id(tensor) in engine:
+            entry["engine"] = summary(engine[id(tensor)].data)
+        out.append(entry)
+    return out
