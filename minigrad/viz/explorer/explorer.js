@@ -21,6 +21,10 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
+  function A(i) {  // an array as the page shows it (see ArrayTable)
+    var row = data.arrays[i];
+    return row ? { s: row[0], d: row[1], b: row[2] } : { s: "", d: "", b: "" };
+  }
   function shapeText(shape) {
     if (!shape) return "";
     return "(" + shape.join(", ") + (shape.length === 1 ? ",)" : ")");
@@ -58,17 +62,25 @@
   if (!data.steps.length && !notes.length) notes.push("No backward pass was recorded for this graph.");
   notes.forEach(function (text) { $("notes").appendChild(el("p", {}, text)); });
 
-  // ---- pan and zoom: the SVG's viewBox ---------------------------------------------------
-  var view = null, home = null;
+  // ---- pan and zoom ---------------------------------------------------------------------
+  // `view` is the rectangle of the graph (in its own units) shown in the window. It is
+  // applied as a CSS transform of the SVG, which the browser composes without laying the
+  // SVG out again; changing the viewBox instead costs ~50 ms per move on a 1,000-node graph.
+  var view = null, home = null, graphBox = $("graph"), size = { w: 0, h: 0 }, placed = null;
   if (svg) {
     var box = svg.viewBox.baseVal;
     home = { x: box.x, y: box.y, w: box.width, h: box.height };
-    svg.removeAttribute("width"); svg.removeAttribute("height");
-    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    svg.setAttribute("width", home.w); svg.setAttribute("height", home.h);
     view = Object.assign({}, home);
   }
+  function measure() { size = { w: graphBox.clientWidth || 1, h: graphBox.clientHeight || 1 }; }
   function applyView() {
-    if (view) svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
+    if (!view) return;
+    var s = Math.min(size.w / view.w, size.h / view.h);
+    var tx = (size.w - view.w * s) / 2 - (view.x - home.x) * s;
+    var ty = (size.h - view.h * s) / 2 - (view.y - home.y) * s;
+    placed = { s: s, tx: tx, ty: ty };
+    svg.style.transform = "translate(" + tx + "px," + ty + "px) scale(" + s + ")";
   }
   function zoom(factor, cx, cy) {
     if (!view) return;
@@ -78,21 +90,46 @@
   }
   function fit() { if (view) { view = Object.assign({}, home); applyView(); } }
   function toGraph(event) {
-    var point = svg.createSVGPoint(); point.x = event.clientX; point.y = event.clientY;
-    return point.matrixTransform(svg.getScreenCTM().inverse());
+    var rect = graphBox.getBoundingClientRect();
+    return { x: (event.clientX - rect.left - placed.tx) / placed.s + home.x,
+             y: (event.clientY - rect.top - placed.ty) / placed.s + home.y };
+  }
+  window.addEventListener("resize", function () { measure(); applyView(); });
+  function visible(g) {  // is the centre of g inside the current view?
+    var c = centreOf(g);
+    return c.x >= view.x && c.x <= view.x + view.w && c.y >= view.y && c.y <= view.y + view.h;
+  }
+  // Boxes are measured once, before any state changes: measuring later would force the
+  // browser to lay out the whole restyled SVG again on every step.
+  var boxes = new Map(), toViewBox = null;
+  function boxOf(g) {
+    var b = boxes.get(g);
+    if (!b) { b = g.getBBox(); boxes.set(g, b); }
+    return b;
+  }
+  function centreOf(g) {
+    var b = boxOf(g);
+    if (!toViewBox) {
+      var m = g.getCTM(), root = svg.getCTM();
+      toViewBox = m && root ? root.inverse().multiply(m) : svg.createSVGMatrix();
+    }
+    var p = svg.createSVGPoint(); p.x = b.x + b.width / 2; p.y = b.y + b.height / 2;
+    return p.matrixTransform(toViewBox);
+  }
+  function readableStart(g) {
+    // A graph much taller or wider than the window would be unreadably small when
+    // fitted: show it at its natural size around g instead (the output, where backward starts).
+    var w = size.w, h = size.h;
+    if (!view || !w || !h || Math.min(w / home.w, h / home.h) > 0.55 || !g) return;
+    var c = centreOf(g);
+    view = { x: c.x - w / 2, y: c.y - h / 2, w: w, h: h }; applyView();
   }
   function centreOn(g) {
     if (!view || !g) return;
-    var b = g.getBBox(), m = g.getCTM(), root = svg.getCTM();
-    var cx = b.x + b.width / 2, cy = b.y + b.height / 2;
-    if (m && root) {  // the group's coordinates in the viewBox's
-      var p = svg.createSVGPoint(); p.x = cx; p.y = cy;
-      p = p.matrixTransform(root.inverse().multiply(m)); cx = p.x; cy = p.y;
-    }
-    var w = Math.min(view.w, home.w), h = Math.min(view.h, home.h);
-    view = { x: cx - w / 2, y: cy - h / 2, w: w, h: h }; applyView();
+    var c = centreOf(g), w = Math.min(view.w, home.w), h = Math.min(view.h, home.h);
+    view = { x: c.x - w / 2, y: c.y - h / 2, w: w, h: h }; applyView();
   }
-  var graphBox = $("graph"), drag = null;
+  var drag = null;
   graphBox.addEventListener("wheel", function (event) {
     if (!view) return;
     event.preventDefault();
@@ -108,9 +145,7 @@
     var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
     if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
     drag.moved = true; graphBox.classList.add("dragging");
-    var scale = view.w / graphBox.clientWidth;
-    scale = Math.max(scale, view.h / graphBox.clientHeight);
-    view.x = drag.vx - dx * scale; view.y = drag.vy - dy * scale; applyView();
+    view.x = drag.vx - dx / placed.s; view.y = drag.vy - dy / placed.s; applyView();
   });
   window.addEventListener("pointerup", function () {
     graphBox.classList.remove("dragging");
@@ -124,7 +159,7 @@
     if (!g) return;
     var t = badges[id];
     if (!t) {
-      var b = g.getBBox();
+      var b = boxOf(g);
       t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height + 12, "text-anchor": "middle" });
       g.appendChild(t); badges[id] = t;
     }
@@ -136,7 +171,7 @@
     var g = vertexEl[id];
     if (!g) return;
     if (on && !checks[id]) {
-      var b = g.getBBox();
+      var b = boxOf(g);
       checks[id] = svgEl("text", { x: b.x + b.width - 2, y: b.y + 12, "class": "check",
                                    "text-anchor": "end" }, "✓");
       g.appendChild(checks[id]);
@@ -146,6 +181,7 @@
 
   // ---- stepping through the recorded backward pass --------------------------------------
   var steps = data.steps, current = 0, marked = [], timer = null;
+  var leafState = {}, following = true;  // the view follows the current op  // leaf id -> the array index of its gradient so far
   var slider = $("slider");
   slider.max = steps.length;
   function clearMarks() {
@@ -154,7 +190,7 @@
   }
   function mark(g, cls) { if (g) { g.classList.add(cls); marked.push(g); } }
   function receiverText(send) {
-    var value = send.of > 1 ? send.sum.b : send.grad.b;
+    var value = send.of > 1 ? A(send.sum).b : A(send.grad).b;
     return (send.of > 1 ? send.n + "/" + send.of + " " : "") + "∇ " + value;
   }
   function isLeaf(id) { var v = data.vertices[id]; return v && v.kind !== "op" && v.kind !== "ghost" && v.kind !== "output"; }
@@ -163,6 +199,7 @@
     if (step.v) { check(step.v, true); if (vertexEl[step.v]) vertexEl[step.v].classList.add("done"); if (!isLeaf(step.v)) badge(step.v, "", ""); }
     step.sends.forEach(function (send) {
       if (!send.to) return;
+      if (isLeaf(send.to)) leafState[send.to] = send.of > 1 ? send.sum : send.grad;
       if (isLeaf(send.to) || send.of > 1) {
         badge(send.to, receiverText(send), send.n < send.of ? "partial" : "");
       }
@@ -173,6 +210,7 @@
     if (i < 0) return;
     var step = steps[i];
     mark(vertexEl[step.v], "current");
+    if (following && vertexEl[step.v] && !vertexEl[step.v].classList.contains("hidden") && !visible(vertexEl[step.v])) centreOn(vertexEl[step.v]);
     step.sends.forEach(function (send) {
       if (send.edge !== null && send.edge !== undefined) mark(edgeEl[send.edge], "sending");
       if (send.to && !isLeaf(send.to)) mark(vertexEl[send.to], "receiving");
@@ -180,6 +218,7 @@
   }
   function resetAll() {
     Object.keys(badges).forEach(function (id) { badges[id].textContent = ""; });
+    leafState = {};
     Object.keys(checks).forEach(function (id) { check(id, false); });
     steps.forEach(function (step) { if (step.v && vertexEl[step.v]) vertexEl[step.v].classList.remove("done"); });
   }
@@ -206,16 +245,16 @@
     box.lastChild.appendChild(el("b", {}, step.op + (v.name ? " (" + v.name + ")" : "")));
     if (!step.v || !vertexEl[step.v]) box.appendChild(el("p", { "class": "hint" }, "(this op is not drawn: cut by max_nodes)"));
     box.appendChild(el("div", {}, "gradient received, dL/d(output):"));
-    box.appendChild(el("pre", {}, step.grad.d));
+    box.appendChild(el("pre", {}, A(step.grad).d));
     step.sends.forEach(function (send) {
       var target = data.vertices[send.to] || {};
       var div = el("div", { "class": "send" + (send.n < send.of ? " accumulating" : "") });
       div.appendChild(el("div", {}, "to input " + send.slot + ": " + (target.name || target.op || send.to || "?")));
-      div.appendChild(el("pre", {}, send.grad.d));
+      div.appendChild(el("pre", {}, A(send.grad).d));
       if (send.of > 1) {
         div.appendChild(el("div", {}, (send.n < send.of ? "accumulating: " : "complete: ") +
           "contribution " + send.n + " of " + send.of + " (this tensor is used " + send.of + " times); sum so far:"));
-        div.appendChild(el("pre", {}, send.sum.d));
+        div.appendChild(el("pre", {}, A(send.sum).d));
       }
       box.appendChild(div);
     });
@@ -246,7 +285,8 @@
     var v = data.vertices[id];
     if (!v) return null;
     if (v.kind === "op" && stepOf[id] !== undefined && stepOf[id] < current) return steps[stepOf[id]].grad;
-    if (isLeaf(id) && current === steps.length && data.leafGrads[id]) return data.leafGrads[id];
+    if (isLeaf(id) && current === steps.length && data.leafGrads[id] !== undefined) return data.leafGrads[id];
+    if (leafState[id] !== undefined) return leafState[id];
     return null;
   }
   function showDetails(id) {
@@ -260,9 +300,9 @@
     if (v.inputs && v.inputs.length) row("inputs", v.inputs.join("; "));
     if (v.kind === "op") row("created at", v.site || "not recorded (build the graph inside `with minigrad.viz.record():`)");
     body.appendChild(dl);
-    if (v.value) { body.appendChild(el("div", {}, "value")); body.appendChild(el("pre", {}, v.value.d)); }
+    if (v.value !== undefined) { body.appendChild(el("div", {}, "value")); body.appendChild(el("pre", {}, A(v.value).d)); }
     var g = gradientOf(id);
-    if (g) { body.appendChild(el("div", {}, "gradient")); body.appendChild(el("pre", {}, g.d)); }
+    if (g !== null) { body.appendChild(el("div", {}, "gradient")); body.appendChild(el("pre", {}, A(g).d)); }
     else if (v.kind === "op" || v.requiresGrad) body.appendChild(el("p", { "class": "hint" }, "gradient: not yet (step on)"));
   }
   Object.keys(vertexEl).forEach(function (id) {
@@ -309,6 +349,10 @@
       g.querySelectorAll("path").forEach(function (q) { q.style.strokeDasharray = dash; });
     });
   }
+  function opsText(ops) {
+    if (ops.length <= 10) return ops.join(" → ");
+    return ops.slice(0, 4).join(" → ") + " → … " + (ops.length - 7) + " more … → " + ops.slice(-3).join(" → ");
+  }
   function showPaths(t) {
     var body = $("paths-body");
     body.textContent = "";
@@ -331,16 +375,16 @@
       swatch.style.borderTopColor = PATH_COLOURS[p % PATH_COLOURS.length];
       swatch.style.borderTopStyle = PATH_DASHES[p % PATH_DASHES.length] ? "dashed" : "solid";
       label.appendChild(swatch);
-      label.appendChild(document.createTextNode("path " + (p + 1) + ": " + entry.name + " → " + path.ops.join(" → ")));
-      label.appendChild(el("pre", { "class": "contribution" }, path.contribution.d));
+      label.appendChild(document.createTextNode("path " + (p + 1) + ": " + entry.name + " → " + opsText(path.ops)));
+      label.appendChild(el("pre", { "class": "contribution" }, A(path.contribution).d));
       if (!path.complete) label.appendChild(el("span", { "class": "hint" }, " (partly outside the drawing)"));
       row.appendChild(box); row.appendChild(label); body.appendChild(row);
     });
     body.appendChild(el("div", { "class": "sum" }, "sum of the paths:"));
-    body.appendChild(el("pre", { id: "path-sum" }, entry.sum.d));
+    body.appendChild(el("pre", { id: "path-sum" }, A(entry.sum).d));
     if (entry.engine) {
       body.appendChild(el("div", {}, "the engine's gradient for " + entry.name + ":"));
-      body.appendChild(el("pre", { id: "path-engine" }, entry.engine.d));
+      body.appendChild(el("pre", { id: "path-engine" }, A(entry.engine).d));
     }
   }
 
@@ -349,7 +393,7 @@
   function clusterSummary(i) {
     var c = data.clusters[i], g = clusterEl[c.id];
     if (!g || summaries[i]) return summaries[i];
-    var b = g.getBBox();
+    var b = boxOf(g);
     var t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height / 2 + 16, "text-anchor": "middle", "class": "cluster-summary" });
     t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 0 }, "collapsed: " + c.ops.length + " ops"));
     t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 15 }, "in " + c.inputs.map(shapeText).join(", ") + " → out " + c.outputs.map(shapeText).join(", ")));
@@ -373,7 +417,7 @@
         var badgeEl = g.querySelector("text.repeat-badge");
         if (c.repeat && badgeEl) badgeEl.style.display = folded ? "" : "none";
         if (c.repeat && !badgeEl && folded) {
-          var b = g.getBBox();
+          var b = boxOf(g);
           g.appendChild(svgEl("text", { x: b.x + b.width - 6, y: b.y + 16, "text-anchor": "end", "class": "repeat-badge" }, "×" + c.repeat));
         }
       }
@@ -448,9 +492,13 @@
   });
 
   // ---- start -------------------------------------------------------------------------------
+  measure(); applyView();
+  Object.keys(vertexEl).forEach(function (id) { boxOf(vertexEl[id]); });
+  Object.keys(clusterEl).forEach(function (id) { boxOf(clusterEl[id]); });
   showPaths(0);
   layoutClusters();
   goTo(0);
+  readableStart(vertexEl[data.steps.length ? data.steps[0].v : "out0"] || vertexEl.out0);
   // For tests and the curious: the page's state, read-only but for stepping.
   window.minigradExplorer = {
     data: data, goTo: goTo, current: function () { return current; },

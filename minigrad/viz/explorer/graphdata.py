@@ -23,19 +23,32 @@ from minigrad.viz.select import Selection
 from minigrad.viz.explorer.sites import site_of
 
 
-def summary(values) -> dict:
-    """An array for the page: `s` on one line (small arrays in full, large ones as norm
-    and range), `d` in more detail (every value up to 64 of them, else statistics), `b`
-    brief enough for a badge under a vertex (up to 3 values, else the norm)."""
-    values = np.asarray(values)
-    brief = style.array_summary(values, limit=3).split(",")[0]  # fits under a vertex
-    return {"s": style.array_summary(values), "d": style.array_details(values), "b": brief}
+class ArrayTable:
+    """Arrays as the page shows them, each text stored once: records refer to an array
+    by its index in `rows`. Row: [one line (small arrays in full, large ones as norm and
+    range), more detail (every value up to 64 of them, else statistics), a badge's text
+    (up to 3 values, else the norm)]. A gradient passed on unchanged is stored once."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, values) -> int:
+        values = np.asarray(values)
+        details = style.array_details(values)
+        index = self._index.get(details)
+        if index is None:
+            brief = style.array_summary(values, limit=3).split(",")[0]
+            index = self._index[details] = len(self.rows)
+            self.rows.append([style.array_summary(values), details, brief])
+        return index
 
 
 @dataclass(eq=False)
 class GraphData:
     """JSON-ready records and the lookups the step and path data need."""
 
+    arrays: ArrayTable = field(default_factory=ArrayTable)
     ids: dict = field(default_factory=dict)       # vertex (Node, Tensor, Ghost) -> id
     vertices: dict = field(default_factory=dict)  # id -> record
     edges: list = field(default_factory=list)
@@ -67,11 +80,11 @@ def _name_vertices(view: GraphView, data: GraphData) -> None:
         data.ids[ghost] = f"ghost{i}"
 
 
-def _tensor_fields(tensor: Tensor | None) -> dict:
+def _tensor_fields(tensor: Tensor | None, data: GraphData) -> dict:
     if tensor is None:
         return {}
     return {"shape": list(tensor.shape), "dtype": style.dtype_name(tensor.dtype),
-            "value": summary(tensor.data)}
+            "value": data.arrays.add(tensor.data)}
 
 
 def _name(tensor: Tensor | None, names: dict[Tensor, str]) -> str | None:
@@ -90,7 +103,7 @@ def _ops(view: GraphView, selection: Selection, names: dict, data: GraphData) ->
             "params": style.params_text(node.params, brief=False),
             "site": str(site) if site is not None else None,
             "inputs": [_input_text(t, names) for t in node.inputs],
-            **_tensor_fields(result),
+            **_tensor_fields(result, data),
         }
     for ghost in view.ghosts:
         if ghost in selection.ghosts:
@@ -104,7 +117,7 @@ def _ops(view: GraphView, selection: Selection, names: dict, data: GraphData) ->
         if tensor.grad_fn is not None:
             data.vertices[f"out{i}"] = {"kind": "output", "op": None,
                                         "name": _name(tensor, names) or "output",
-                                        **_tensor_fields(tensor)}
+                                        **_tensor_fields(tensor, data)}
 
 
 def _input_text(tensor: Tensor, names: dict) -> str:
@@ -131,7 +144,7 @@ def _leaves(view: GraphView, selection: Selection, names: dict, data: GraphData)
         data.vertices[data.ids[tensor]] = {
             "kind": kind, "op": None, "name": _name(tensor, names),
             "requiresGrad": tensor.requires_grad, "output": tensor in roots,
-            **_tensor_fields(tensor),
+            **_tensor_fields(tensor, data),
         }
 
 

@@ -154,7 +154,7 @@ def explore(roots, params=None, *, wrt=None, grad_outputs=None, record=None,
     title = title or "minigrad graph explorer"
     payload = {"title": title, "notes": notes, "vertices": data.vertices,
                "edges": data.edges, "clusters": data.clusters, "steps": steps,
-               "leafGrads": leaf_grads, "paths": grad_paths}
+               "leafGrads": leaf_grads, "paths": grad_paths, "arrays": data.arrays.rows}
     return Explorer(_page(title, svg, payload), title)
 
 
@@ -191,8 +191,12 @@ def _layout(graph: graphviz.Digraph) -> str:
         raise GraphvizNotFoundError(
             f"explore: Graphviz's `dot` executable was not found on PATH; the page needs "
             f"it to lay out the graph.\n{INSTALL_HELP}") from None
-    start = svg.find("<svg")
-    return re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.S)
+    svg = svg[svg.find("<svg"):]
+    # The page shows values in its own panel: the tooltips draw() wrote (every vertex's
+    # values again) and the links carrying them would only double the page's size.
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    svg = re.sub(r' xlink:title="[^"]*"', "", svg)
+    return re.sub(r'<g id="a_[^"]*"><a>\n?(.*?)</a>\n?</g>\n?', r"\1", svg, flags=re.S)
 
 
 def _asset(name: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from minigrad.tensor import Tensor
 from minigrad.viz.collect import GraphView
-from minigrad.viz.explorer.graphdata import GraphData, summary
+from minigrad.viz.explorer.graphdata import GraphData
 from minigrad.viz.paths import TooManyPathsError, grad_paths
 
 
@@ -45,18 +45,18 @@ def steps(view: GraphView, data: GraphData, record) -> tuple[list[dict], dict[st
             value = np.asarray(grad.data)
             running[key] = value if key not in running else running[key] + value
             send = {"slot": slot, "edge": data.edge_index.get((node, slot)),
-                    "to": data.vertex_id(key), "grad": summary(value),
+                    "to": data.vertex_id(key), "grad": data.arrays.add(value),
                     "n": counts[key], "of": totals[key]}
             if totals[key] > 1:
-                send["sum"] = summary(running[key])
+                send["sum"] = data.arrays.add(running[key])
             sends.append(send)
         out.append({"v": data.vertex_id(node), "op": step.node.op.name,
-                    "grad": summary(step.grad.data), "sends": sends})
+                    "grad": data.arrays.add(step.grad.data), "sends": sends})
     leaf_grads = {}
     for leaf, grad in record.leaf_grads:
         vertex = data.vertex_id(leaf)
         if vertex is not None and grad is not None:
-            leaf_grads[vertex] = summary(grad.data)
+            leaf_grads[vertex] = data.arrays.add(grad.data)
     return out, leaf_grads
 
 
@@ -92,10 +92,10 @@ def paths(view: GraphView, data: GraphData, roots: Sequence[Tensor], seeds, reco
             entry["paths"].append({
                 "ops": list(path.ops), "edges": [e for e in edges if e is not None],
                 "complete": all(e is not None for e in edges),
-                "contribution": summary(path.contribution)})
+                "contribution": data.arrays.add(path.contribution)})
         total = np.sum([p.contribution for p in found], axis=0)
-        entry["sum"] = summary(total)
+        entry["sum"] = data.arrays.add(total)
         if id(tensor) in engine:
-            entry["engine"] = summary(engine[id(tensor)].data)
+            entry["engine"] = data.arrays.add(engine[id(tensor)].data)
         out.append(entry)
     return out
