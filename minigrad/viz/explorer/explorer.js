@@ -41,9 +41,6 @@
       else if (g.classList.contains("cluster")) { clusterEl[name] = g; }
       else { (byTitle[name] = byTitle[name] || []).push(g); }
     });
-    svg.querySelectorAll("a").forEach(function (a) {
-      a.removeAttribute("xlink:title"); a.removeAttributeNS("http://www.w3.org/1999/xlink", "title");
-    });
   }
   data.edges.forEach(function (edge, i) {
     var list = byTitle[edge.tail + "->" + edge.head];

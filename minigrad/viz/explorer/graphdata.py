@@ -18,9 +18,9 @@ from minigrad.autograd.function import Node
 from minigrad.tensor import Tensor
 from minigrad.viz import style
 from minigrad.viz.collect import GraphView
+from minigrad.viz.explorer.sites import site_of
 from minigrad.viz.modules import Cluster, innermost_clusters, leaf_cluster
 from minigrad.viz.select import Selection
-from minigrad.viz.explorer.sites import site_of
 
 
 class ArrayTable:

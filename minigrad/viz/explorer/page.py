@@ -204,8 +204,9 @@ def _asset(name: str) -> str:
 
 
 def _page(title: str, svg: str, payload: dict) -> str:
-    # "</" inside the JSON would end its script element early; "<\/" is the same JSON.
-    data = json.dumps(payload, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    # "</script" or "<!--" inside the JSON would end or confuse its script element: every
+    # "<" is written as the JSON escape "\u003c", the same string once parsed.
+    data = json.dumps(payload, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     parts = {"TITLE": html.escape(title), "STYLE": _asset("explorer.css"), "SVG": svg,
              "DATA": data, "SCRIPT": _asset("explorer.js"),
              "FONT": style.FONT}
