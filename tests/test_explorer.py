@@ -158,12 +158,18 @@ def test_vertex_and_cluster_ids_name_svg_elements():
 
 
 def test_repeated_blocks_are_marked_once():
-    model = nn.Sequential(*[nn.Sequential(nn.Linear(2, 2), nn.Tanh()) for _ in range(3)])
+    model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 2),
+                          *[nn.Sequential(nn.Linear(2, 2), nn.Tanh()) for _ in range(3)])
     data = page_data(explore(model(mg.randn(4, 2)).sum(), params=model))
     blocks = [c for c in data["clusters"] if c["label"] == "Sequential" and c["name"]]
     assert sorted(c["repeat"] or 0 for c in blocks) == [0, 0, 3]
-    first = next(i for i, c in enumerate(data["clusters"]) if c["repeat"] == 3)
+    first = data["clusters"].index(next(c for c in blocks if c["repeat"] == 3))
+    assert data["clusters"][first]["name"] == "2"  # the first call of the run
     assert sorted(c.get("repeatOf") for c in blocks if c["repeat"] is None) == [first, first]
+    # two Linear layers of different shapes are not one block repeated
+    layers = [c for c in data["clusters"] if c["name"] in ("0", "1")]
+    assert [c["repeat"] for c in layers] == [None, None]
+    assert all("repeatOf" not in c for c in layers)
 
 
 def test_creation_sites_are_recorded_only_inside_the_context():

@@ -155,6 +155,7 @@
     var g = vertexEl[id];
     if (!g) return;
     var t = badges[id];
+    if (!t && !text) return;
     if (!t) {
       var b = boxOf(g);
       t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height + 12, "text-anchor": "middle" });
@@ -324,6 +325,12 @@
     var text = "Detached: the value of " + (from.name || from.op || "this tensor") + " " + shapeText(edge.shape) +
       " flows forward into " + (to.op || to.name || "the next op") + ", but no gradient flows back along this edge. " +
       "The gradient treats it as a constant, ignoring how it depends on the parameters (as x.detach() asks).";
+    var line = edgeEl[i].querySelector("path");
+    if (line) {  // a wider invisible twin of the line, so the pointer need not hit 1.6 px
+      var hit = line.cloneNode(false);
+      hit.setAttribute("class", "hit"); hit.removeAttribute("style");
+      edgeEl[i].appendChild(hit);
+    }
     edgeEl[i].addEventListener("mousemove", function (event) { showTip(event, text); });
     edgeEl[i].addEventListener("mouseleave", function () { tip.hidden = true; });
   });
@@ -392,7 +399,7 @@
     if (!g || summaries[i]) return summaries[i];
     var b = boxOf(g);
     var t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height / 2 + 16, "text-anchor": "middle", "class": "cluster-summary" });
-    t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 0 }, "collapsed: " + c.ops.length + " ops"));
+    t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 0 }, "collapsed: " + c.ops.length + (c.ops.length === 1 ? " op" : " ops")));
     t.appendChild(svgEl("tspan", { x: b.x + b.width / 2, dy: 15 }, "in " + c.inputs.map(shapeText).join(", ") + " → out " + c.outputs.map(shapeText).join(", ")));
     g.appendChild(t); summaries[i] = t;
     return t;

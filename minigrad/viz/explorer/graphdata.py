@@ -208,7 +208,7 @@ def _clusters(view: GraphView, selection: Selection, clusters: list[Cluster],
             "ops": [m.op.name for m in view.order if m in inside],
             "repeat": None,
         })
-    _mark_repeats(data.clusters)
+    _mark_repeats(data.clusters, clusters)
 
 
 def _within(cluster: Cluster, ancestor: Cluster) -> bool:
@@ -234,18 +234,27 @@ def _output_shapes(view: GraphView, inside: set) -> list[list[int]]:
     return [list(s) for s in shapes]
 
 
-def _mark_repeats(clusters: list[dict]) -> None:
-    """Siblings with the same label and the same ops in the same order are one block
-    repeated: the first of each run gets `repeat = N`, the others `repeatOf = first`."""
-    groups: dict[tuple, list[int]] = {}
-    for i, cluster in enumerate(clusters):
-        signature = (cluster["parent"], cluster["label"], tuple(cluster["ops"]))
-        groups.setdefault(signature, []).append(i)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        first = members[-1]  # clusters come consumers first: the last is the earliest call
-        clusters[first]["repeat"] = len(members)
-        for i in members:
-            if i != first:
-                clusters[i]["repeatOf"] = first
+def _mark_repeats(records: list[dict], clusters: list[Cluster]) -> None:
+    """A run of consecutive calls under one parent with the same label, the same ops in
+    the same order and the same input and output shapes is one block repeated: the first
+    call of each run gets `repeat = N`, the others `repeatOf = its index`."""
+    siblings: dict = {}
+    for i, record in enumerate(records):
+        siblings.setdefault(record["parent"], []).append(i)
+    for members in siblings.values():
+        members.sort(key=lambda i: clusters[i].sequence)
+        run: list[int] = []
+        for i in [*members, None]:
+            if run and (i is None or _signature(records[i]) != _signature(records[run[0]])):
+                if len(run) > 1:
+                    records[run[0]]["repeat"] = len(run)
+                    for j in run[1:]:
+                        records[j]["repeatOf"] = run[0]
+                run = []
+            if i is not None:
+                run.append(i)
+
+
+def _signature(record: dict) -> tuple:
+    return (record["label"], tuple(record["ops"]), str(record["inputs"]),
+            str(record["outputs"]))
