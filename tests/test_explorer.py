@@ -12,7 +12,7 @@ import pytest
 from test_viz_helpers import need_dot
 
 import minigrad as mg
-from minigrad import nn
+from minigrad import nn, viz
 from minigrad.autograd.function import Function
 from minigrad.autograd.graph import topological_order
 from minigrad.viz.collect import collect
@@ -144,7 +144,8 @@ def test_detached_edge_is_marked_and_gets_no_gradient():
 def test_vertex_and_cluster_ids_name_svg_elements():
     mg.manual_seed(0)
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
-    loss = model(mg.randn(5, 3)).sum()
+    with viz.record():
+        loss = model(mg.randn(5, 3)).sum()
     page = explore(loss, params=model)
     data = page_data(page)
     titles = set(re.findall(r"<title>(.*?)</title>", page.html))
@@ -160,7 +161,9 @@ def test_vertex_and_cluster_ids_name_svg_elements():
 def test_repeated_blocks_are_marked_once():
     model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 2),
                           *[nn.Sequential(nn.Linear(2, 2), nn.Tanh()) for _ in range(3)])
-    data = page_data(explore(model(mg.randn(4, 2)).sum(), params=model))
+    with viz.record():
+        loss = model(mg.randn(4, 2)).sum()
+    data = page_data(explore(loss, params=model))
     blocks = [c for c in data["clusters"] if c["label"] == "Sequential" and c["name"]]
     assert sorted(c["repeat"] or 0 for c in blocks) == [0, 0, 3]
     first = data["clusters"].index(next(c for c in blocks if c["repeat"] == 3))
@@ -221,7 +224,7 @@ def test_bad_input_errors():
         explore(mg.randn(3).sum())
     with pytest.raises(ValueError, match="is a leaf"):
         explore(mg.randn(3, requires_grad=True))
-    with pytest.raises(ValueError, match="grad_output has shape"):
+    with pytest.raises(ValueError, match="explore: grad_outputs has shape"):
         explore(mg.randn(3, requires_grad=True) * 2.0, grad_outputs=mg.ones(2))
 
 

@@ -17,11 +17,11 @@ from test_explorer import engine_order
 from test_viz_helpers import need_dot
 
 import minigrad as mg
-from minigrad import nn
+from minigrad import nn, viz
 from minigrad.viz import style
 from minigrad.viz.collect import collect
 from minigrad.viz.examples import section2_layer
-from minigrad.viz.explorer import explore, record_sites
+from minigrad.viz.explorer import explore
 from minigrad.viz.paths import grad_paths
 
 
@@ -140,7 +140,7 @@ def mlp_page():
     model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
     x = mg.randn(16, 4)
     x.name = "x"
-    with record_sites():
+    with viz.record():
         loss = nn.CrossEntropyLoss()(model(x), mg.tensor(np.arange(16) % 3))
     return explore(loss, params=model, title="A small MLP with BatchNorm")
 

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-import graphviz
-
 from minigrad.tensor import Tensor
 from minigrad.viz import style
 from minigrad.viz.collect import collect
@@ -119,9 +117,9 @@ def explore(roots, params=None, *, wrt=None, grad_outputs=None, record=None,
     True
     """
     roots = _as_roots(roots)
-    seeds = _seeds(roots, grad_outputs)
+    seeds, seeded_with_ones = backward.seeds(roots, grad_outputs)
     names = parameter_names(params)
-    view = collect(roots, names, _expansions(expand_fused))
+    view = collect(roots, names, expand_fused)
     selection = select(view, max_nodes)
     found = find_clusters(view, selection.members(), module_names(params), modules=clusters)
     data = graphdata.build(view, selection, found, names)
@@ -141,7 +139,7 @@ def explore(roots, params=None, *, wrt=None, grad_outputs=None, record=None,
             "use backward(retain_graph=True).")
     elif record is None:
         record = backward.run(roots, seeds)
-    if any(root.size != 1 for root in roots) and grad_outputs is None and record is not None:
+    if seeded_with_ones and record is not None:
         notes.append("The outputs are not scalars: the backward pass starts from ones.")
     steps, leaf_grads = stepdata.steps(view, data, record) if record else ([], {})
     grad_paths = []
@@ -158,33 +156,9 @@ def explore(roots, params=None, *, wrt=None, grad_outputs=None, record=None,
     return Explorer(_page(title, svg, payload), title)
 
 
-def _seeds(roots: list[Tensor], grad_outputs) -> list[Tensor]:
-    if grad_outputs is None:
-        return [backward.seed_for(root) for root in roots]
-    grad_outputs = [grad_outputs] if not isinstance(grad_outputs, list | tuple) else \
-        list(grad_outputs)
-    if len(grad_outputs) != len(roots):
-        raise ValueError(f"explore: got {len(grad_outputs)} grad_outputs for "
-                         f"{len(roots)} roots")
-    seeds = []
-    for root, seed in zip(roots, grad_outputs):
-        seed = seed if isinstance(seed, Tensor) else Tensor(seed)
-        if seed.shape != root.shape:
-            raise ValueError(f"explore: a grad_output has shape {seed.shape} but its root "
-                             f"has shape {root.shape}")
-        seeds.append(seed.astype(root.dtype) if seed.dtype != root.dtype else seed)
-    return seeds
+def _layout(graph) -> str:
+    import graphviz  # imported when a page is made, as for drawings
 
-
-def _expansions(expand_fused: bool):
-    if not expand_fused:
-        return None
-    from minigrad.viz.fused import EXPANSIONS
-
-    return EXPANSIONS
-
-
-def _layout(graph: graphviz.Digraph) -> str:
     try:
         svg = graph.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound:

@@ -1,4 +1,5 @@
-"""Where in the user's code each op was created, recorded only inside `record_sites()`.
+"""Where in the user's code each op was created, recorded only inside `record_sites()`
+(which `minigrad.viz.record()` enters, with the recording of module calls).
 
 Normal training pays nothing for this: outside the context, `Function.apply` is the
 engine's own. Inside it, `apply` is wrapped so that every recorded node remembers the
@@ -24,13 +25,14 @@ from dataclasses import dataclass
 
 from minigrad.autograd.function import Function, Node
 from minigrad.tensor import Tensor
+from minigrad.viz import modules
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Library code: an op created from here was asked for by a caller further up the stack.
 _LIBRARY = tuple(os.path.join(_PACKAGE, part) for part in (
-    "autograd", "ops", "nn", "optim", "viz" + os.sep + "explorer", "tensor.py",
-    "functions.py", "factories.py", "shapes.py", "dtypes.py", "random.py", "testing.py",
-    "viz" + os.sep + "fused.py",
+    "autograd" + os.sep, "ops" + os.sep, "nn" + os.sep, "optim" + os.sep, "tensor" + os.sep,
+    os.path.join("viz", "explorer") + os.sep, "functions.py", "factories.py", "shapes.py",
+    "dtypes.py", "random.py", "testing.py", "registry.py", "hooks.py",
 ))
 
 
@@ -95,3 +97,27 @@ def record_sites() -> Iterator[None]:
 def site_of(node: Node) -> Site | None:
     """The user code that created `node`, if it was created inside `record_sites()`."""
     return _sites.get(node)
+
+
+class record(modules.record):
+    """`minigrad.viz.record()`: inside the block, module calls are recorded (drawings and
+    the explorer group their ops in clusters) and so is the line of code that created
+    each op (the explorer shows it in a vertex's details).
+
+        with minigrad.viz.record():
+            loss = loss_fn(model(x), y)
+        minigrad.viz.explore(loss, params=model).save("graph.html")
+    """
+
+    def __enter__(self) -> record:
+        super().__enter__()
+        self._sites = record_sites()
+        self._sites.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self._sites.__exit__(*exc_info)
+        finally:
+            super().__exit__(*exc_info)
+
