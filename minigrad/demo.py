@@ -45,6 +45,7 @@ GRAPH_FILES = {  # file -> (example graph of minigrad.viz.examples, description)
     "batchnorm_fused.svg": ("batchnorm-fused", "BatchNorm as one fused op"),
     "batchnorm_detached.svg": ("batchnorm-detached", "BatchNorm composed, stats='detached'"),
 }
+EXPLORER_FILE = "section2.html"
 MATPLOTLIB_HELP = "pip install matplotlib  (or: pip install 'minigrad[plot]')"
 
 
@@ -128,6 +129,13 @@ def write_graphs(out: Path, names: dict[str, tuple[str, str]] = GRAPH_FILES) -> 
     return written
 
 
+def write_explorer(out: Path) -> Path:
+    """`section2.html`: the section-2 layer, differentiated and detached, in the explorer."""
+    from minigrad.viz.explorer.examples import section2_page
+
+    return section2_page().save(out / EXPLORER_FILE)
+
+
 def write_graph_sources(out: Path) -> list[Path]:
     """The DOT sources of the graphs, which need no executable."""
     from minigrad import viz
@@ -183,6 +191,8 @@ def run_demo(out: Path) -> int:
     if have_dot():
         written += write_graphs(out)
         print(f"graphs: {len(GRAPH_FILES)} SVG files")
+        written.append(write_explorer(out))
+        print(f"explorer: {written[-1].name} (open it in a browser to step through backward)")
     else:
         from minigrad.viz.render import INSTALL_HELP
 
@@ -207,7 +217,9 @@ def run_demo(out: Path) -> int:
 
 
 def _files_markdown(written: list[Path], missing: list[str]) -> str:
-    described = {**PLOT_FILES, **{name: text for name, (_, text) in GRAPH_FILES.items()}}
+    described = {**PLOT_FILES, **{name: text for name, (_, text) in GRAPH_FILES.items()},
+                 EXPLORER_FILE: "the section-2 layer in the interactive explorer: step "
+                                "through backward, toggle the gradient paths from b"}
     lines = ["## Files", ""]
     for path in written:
         lines.append(f"* `{path.name}`: {described.get(path.name, 'DOT source')}")

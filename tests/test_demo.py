@@ -31,12 +31,13 @@ def test_demo_writes_plots_graphs_and_summary(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
     out = tmp_path / "out"
     names = {p.name for p in out.iterdir()}
-    assert names == PNGS | SVGS | {"summary.md"}
+    assert names == PNGS | SVGS | {demo.EXPLORER_FILE, "summary.md"}
     for name in PNGS:
         assert (out / name).read_bytes().startswith(b"\x89PNG")
     for name in SVGS:
         assert "<svg" in (out / name).read_text()
     assert "detached" in (out / "section2_detached.svg").read_text()
+    assert "minigradExplorer" in (out / demo.EXPLORER_FILE).read_text()
     summary = (out / "summary.md").read_text()
     for heading in ("## Bias drift", "## A learnable head", "## Scale drift",
                     "## Training-set statistics every k steps"):

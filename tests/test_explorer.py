@@ -249,3 +249,31 @@ def test_non_scalar_roots_start_from_ones():
     data = page_data(explore(x * 2.0))
     assert any("starts from ones" in note for note in data["notes"])
     assert array(data, data["steps"][0]["grad"]).endswith("[1 1 1]")
+
+
+def test_command_line_writes_an_example_page(tmp_path, capsys):
+    from minigrad.cli import main
+
+    assert main(["graph", "mlp", "-o", str(tmp_path / "mlp.html")]) == 0
+    data = page_data(Explorer((tmp_path / "mlp.html").read_text(encoding="utf-8"), "mlp"))
+    assert {c["label"] for c in data["clusters"]} >= {"Linear", "BatchNorm1d", "ReLU"}
+    assert any(v.get("site") and "examples.py" in v["site"]
+               for v in data["vertices"].values())
+    assert main(["graph", "nope", "-o", str(tmp_path / "x.html")]) == 2
+    assert "no example graph named 'nope'" in capsys.readouterr().err
+    assert main(["graph", "mlp", "-o", str(tmp_path / "missing" / "x.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_section2_page_shows_both_forms_and_their_paths():
+    from minigrad.viz.explorer.examples import section2_page
+
+    data = page_data(section2_page())
+    assert [entry["name"] for entry in data["paths"]] == ["b, E[x] differentiated",
+                                                         "b, E[x] detached"]
+    full, detached = data["paths"]
+    assert len(full["paths"]) == 2 and len(detached["paths"]) == 1
+    assert array(data, full["sum"]) == details(np.zeros(3))
+    assert array(data, detached["sum"]) == array(data, detached["engine"])
+    assert {data["edges"][p["edges"][-1]]["head"] for p in full["paths"]} == {"out0"}
+    assert data["edges"][detached["paths"][0]["edges"][-1]]["head"] == "out1"

@@ -1,4 +1,5 @@
-"""`python -m minigrad graph NAME -o FILE`: render a built-in example graph."""
+"""`python -m minigrad graph NAME -o FILE`: render a built-in example graph (FILE.html:
+its interactive explorer)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ def add_graph_command(commands) -> None:
     graph = commands.add_parser(
         "graph", help="render a built-in example graph (see --list)",
         description="Render a built-in example graph to FILE; the format (svg, png, pdf, "
-                    "dot) comes from FILE's extension.",
+                    "dot, or html for the interactive explorer) comes from FILE's extension.",
     )
     graph.add_argument("name", nargs="?", help="which example (see --list)")
     graph.add_argument("-o", "--output", metavar="FILE", help="file to write (.svg, .png, "
-                       ".pdf or .dot)")
+                       ".pdf, .dot or .html)")
     graph.add_argument("--list", action="store_true", help="list the example graphs")
     graph.add_argument("--values", action="store_true", help="show values in the labels")
     graph.add_argument("--rankdir", default="TB", choices=("TB", "LR", "BT", "RL"),
@@ -37,6 +38,8 @@ def run_graph(args: argparse.Namespace) -> int:
         return 2
     from minigrad.cli import report
 
+    if args.output.lower().endswith(".html"):
+        return _write_explorer(args)
     try:
         check_target(args.output)  # a folder or a file in the way, before the format
         format_for(args.output)
@@ -49,6 +52,27 @@ def run_graph(args: argparse.Namespace) -> int:
     options = dict(figure.options, show_values=args.values, rankdir=args.rankdir)
     try:
         path = render(figure.roots, args.output, **options)
+    except GraphvizNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        return report("graph", error)
+    print(f"wrote {path}")
+    return 0
+
+
+def _write_explorer(args: argparse.Namespace) -> int:
+    from minigrad.cli import report
+    from minigrad.viz.explorer.examples import save_example
+    from minigrad.viz.render import GraphvizNotFoundError, check_target
+
+    try:
+        check_target(args.output)
+        path = save_example(args.name, args.output, show_values=args.values,
+                            rankdir=args.rankdir)
+    except KeyError as error:
+        print(f"graph: {error.args[0]}", file=sys.stderr)
+        return 2
     except GraphvizNotFoundError as error:
         print(error, file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ package's own script and stylesheet (`explorer.js`, `explorer.css`, inline in
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
@@ -41,12 +42,12 @@ class Explorer:
         path = Path(path)
         if path.is_dir():
             raise IsADirectoryError(
-                f"Explorer.save: {os.fspath(path)!r} is a folder; give a file name inside "
-                f"it, such as {os.fspath(path / 'graph.html')!r}")
+                errno.EISDIR, f"Explorer.save: {os.fspath(path)!r} is a folder; give a file "
+                f"name inside it, such as {os.fspath(path / 'graph.html')!r}")
         if not path.parent.is_dir():
             raise FileNotFoundError(
-                f"Explorer.save: the folder {os.fspath(path.parent)!r} does not exist; "
-                "create it first or choose another path")
+                errno.ENOENT, f"Explorer.save: the folder {os.fspath(path.parent)!r} does "
+                "not exist; create it first or choose another path")
         path.write_text(self.html, encoding="utf-8")
         return path
 

@@ -62,40 +62,38 @@ def steps(view: GraphView, data: GraphData, record) -> tuple[list[dict], dict[st
 
 def paths(view: GraphView, data: GraphData, roots: Sequence[Tensor], seeds, record,
           wrt: Sequence[Tensor], names: dict, max_paths: int) -> list[dict]:
-    """For each tensor of `wrt`, its gradient paths to the (single) root: the edges each
-    path runs along, its contribution, their sum and the engine's gradient to compare."""
-    if len(roots) != 1:
-        return []
-    root, seed = roots[0], seeds[0]
-    engine = {id(leaf): grad for leaf, grad in record.leaf_grads} if record else {}
+    """For each tensor of `wrt`, its gradient paths to the roots (`grad_paths` from each
+    root, seeded as the pass was): the edges each path runs along, its contribution, their
+    sum and the engine's gradient to compare with."""
+    engine = {id(leaf): grad for leaf, grad in record.leaf_grads}
     out = []
     for tensor in wrt:
         name = names.get(tensor) or tensor.name or data.vertex_id(tensor) or "tensor"
         entry = {"name": name, "vertex": data.vertex_id(_receiver(view, tensor)),
                  "paths": [], "note": None}
+        contributions = []
         try:
-            found = grad_paths(root, tensor, max_paths=max_paths, grad_output=seed)
-        except TooManyPathsError as error:
-            entry["note"] = str(error).split(": ", 1)[1]
+            for i, (root, seed) in enumerate(zip(roots, seeds)):
+                for path in grad_paths(root, tensor, max_paths=max_paths, grad_output=seed):
+                    entry["paths"].append(_path_record(view, data, path, i))
+                    contributions.append(path.contribution)
+        except (TooManyPathsError, RuntimeError) as error:
+            entry["paths"], entry["note"] = [], str(error).split(": ", 1)[1]
             out.append(entry)
             continue
-        except RuntimeError as error:
-            entry["note"] = str(error).split(": ", 1)[1]
-            out.append(entry)
-            continue
-        if not found:
-            continue
-        for path in found:
-            edges = [data.edge_index.get((view.replacement.get(n, n), slot))
-                     for n, slot in zip(path.nodes, path.slots)]
-            edges.append(data.output_edges.get(0))
-            entry["paths"].append({
-                "ops": list(path.ops), "edges": [e for e in edges if e is not None],
-                "complete": all(e is not None for e in edges),
-                "contribution": data.arrays.add(path.contribution)})
-        total = np.sum([p.contribution for p in found], axis=0)
-        entry["sum"] = data.arrays.add(total)
+        if not contributions:
+            continue  # no root depends on it
+        entry["sum"] = data.arrays.add(np.sum(contributions, axis=0))
         if id(tensor) in engine:
             entry["engine"] = data.arrays.add(engine[id(tensor)].data)
         out.append(entry)
     return out
+
+
+def _path_record(view: GraphView, data: GraphData, path, root_index: int) -> dict:
+    edges = [data.edge_index.get((view.replacement.get(n, n), slot))
+             for n, slot in zip(path.nodes, path.slots)]
+    edges.append(data.output_edges.get(root_index))
+    return {"ops": list(path.ops), "edges": [e for e in edges if e is not None],
+            "complete": all(e is not None for e in edges),
+            "contribution": data.arrays.add(path.contribution)}
