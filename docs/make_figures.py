@@ -4,9 +4,11 @@
     python docs/make_figures.py --skip-examples  # without the example training runs
 
 Writes into docs/figures/: the demo's plots and graphs (the same code as
-`python -m minigrad demo`), the graphs of the concept pages, the tables of numbers that the
-experiments page includes (`numbers_*.md`), and the figures of the example scripts.
-Needs matplotlib, scikit-learn and Graphviz's `dot`.
+`python -m minigrad demo`), the graphs of the concept pages, the explorer page of the
+section-2 layer and a screenshot of it, the tables of numbers that the experiments page
+includes (`numbers_*.md`), and the figures of the example scripts.
+Needs matplotlib, scikit-learn, Graphviz's `dot`, and for the screenshot headless Chromium
+with selenium (scripts/ensure-browser.sh installs the browser).
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ from minigrad.experiments import suite  # noqa: E402
 
 CONCEPT_GRAPHS = ("concept_graph.svg", "concept_reverse.svg", "concept_detach.svg",
                   "concept_higher_order.svg")
+EXPLORER_PAGE = "section2_explorer.html"
+EXPLORER_SCREENSHOT = "explorer_section2.png"
+# The screenshot's moment: the engine runs the detached graph's VJPs first, then the other
+# graph's; at step 10 of 11 the VJP of the add that made x (E[x] differentiated) has just
+# sent b its gradient, ~1e-16, while the detached b holds a real one. The path through
+# E[x] is highlighted.
+SCREENSHOT_STATE = ("minigradExplorer.goTo(10);"
+                    "document.getElementById('path-0-1').click();")
 EXAMPLE_RUNS = (  # script, arguments, figure
     ("train_mlp", ["--data", "moons"], "train_mlp_moons.png"),
     ("train_mlp", ["--data", "spirals"], "train_mlp_spirals.png"),
@@ -70,6 +80,16 @@ def concept_graphs(out: Path) -> list[Path]:
     return written
 
 
+def explorer_figures(out: Path) -> list[Path]:
+    """The section-2 layer in the explorer (the page the section-2 page embeds) and a
+    screenshot of it for the "Watching backprop" page."""
+    from minigrad.viz.explorer.browser import screenshot
+    from minigrad.viz.explorer.examples import section2_page
+
+    page = section2_page().save(out / EXPLORER_PAGE)
+    return [page, screenshot(page, out / EXPLORER_SCREENSHOT, SCREENSHOT_STATE, height=900)]
+
+
 def number_tables(results: suite.Results, out: Path) -> list[Path]:
     """One Markdown table per experiment family, for the docs to include."""
     written = []
@@ -86,7 +106,8 @@ def number_tables(results: suite.Results, out: Path) -> list[Path]:
 
 def figure_names() -> set[str]:
     """Every file this script writes into docs/figures/."""
-    return {*demo.PLOT_FILES, *demo.GRAPH_FILES, *CONCEPT_GRAPHS,
+    return {*demo.PLOT_FILES, *demo.GRAPH_FILES, *CONCEPT_GRAPHS, EXPLORER_PAGE,
+            EXPLORER_SCREENSHOT,
             *(f"numbers_{name}.md" for name in suite.SECTIONS),
             *(figure for _, _, figure in EXAMPLE_RUNS)}
 
@@ -124,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     written = demo.write_plots(results, args.out)
     written += demo.write_graphs(args.out)
     written += concept_graphs(args.out)
+    written += explorer_figures(args.out)
     written += number_tables(results, args.out)
     if not args.skip_examples:
         written += example_figures(args.out)

@@ -21,7 +21,7 @@ FIGURES = DOCS / "figures"
 # The pages whose code blocks are complete programs (other pages may hold fragments).
 RUNNABLE_PAGES = ("quickstart.md", "section2.md", "batchnorm.md", "experiments.md",
                   "concepts/graph.md", "concepts/reverse-mode.md", "concepts/detach.md",
-                  "concepts/higher-order.md")
+                  "concepts/higher-order.md", "watching-backprop.md")
 
 
 def load_make_figures():

@@ -201,3 +201,16 @@ def test_large_page_cuts_what_it_cannot_show_and_stays_small(browser, tmp_path):
     driver.find_element("id", "last").click()
     assert driver.find_element("id", "counter").text == "step 1201 of 1201"
     assert console_errors(driver) == []
+
+
+def test_without_a_browser_the_tests_skip_or_fail_as_the_environment_says(monkeypatch,
+                                                                          tmp_path):
+    from explorer_browser import require_browser as require
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("MINIGRAD_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        require()
+    monkeypatch.setenv("MINIGRAD_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="chromedriver is not on PATH"):
+        require()
