@@ -88,7 +88,7 @@ def test_leaves_fill_in_their_gradient(browser, tmp_path):
     for _ in data["steps"]:
         driver.find_element("id", "step").click()
         badges.append(driver.execute_script(
-            "var t = minigradExplorer.vertexElement(arguments[0]).querySelector('text.badge');"
+            "var t = document.querySelector('#overlay .badge[data-v=\"' + arguments[0] + '\"]');"
             "return t ? t.textContent : ''", leaf))
     # three contributions arrive at x: two from x * x in one step (2x), then 2 from x * 2;
     # the badge counts them and shows the sum so far, which ends as the whole gradient

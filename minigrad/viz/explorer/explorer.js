@@ -77,7 +77,20 @@
     var tx = (size.w - view.w * s) / 2 - (view.x - home.x) * s;
     var ty = (size.h - view.h * s) / 2 - (view.y - home.y) * s;
     placed = { s: s, tx: tx, ty: ty };
-    svg.style.transform = "translate(" + tx + "px," + ty + "px) scale(" + s + ")";
+    svg.style.transform = overlay.style.transform = "translate(" + tx + "px," + ty + "px) scale(" + s + ")";
+    sharpen();
+  }
+  // The layers are composited (will-change), so panning moves pixels already drawn; after
+  // a zoom they are drawn again at the new scale, once it has settled, to stay sharp.
+  var drawnScale = null, sharpenTimer = null;
+  function sharpen() {
+    if (placed.s === drawnScale) return;
+    clearTimeout(sharpenTimer);
+    sharpenTimer = setTimeout(function () {
+      drawnScale = placed.s;
+      svg.style.willChange = overlay.style.willChange = "auto";
+      requestAnimationFrame(function () { svg.style.willChange = overlay.style.willChange = ""; });
+    }, 250);
   }
   function zoom(factor, cx, cy) {
     if (!view) return;
@@ -149,32 +162,75 @@
     setTimeout(function () { drag = null; }, 0);  // a drag's release is not a click
   });
 
-  // ---- badges: small texts drawn under a vertex -----------------------------------------
+  // ---- the overlay: what changes while stepping is drawn above the SVG ---------------------
+  // Any change inside the SVG makes the browser repaint all of it, some 30 ms for 1,000
+  // vertices. Marks, badges and highlighted edges live in a small layer on top instead,
+  // moved by the same transform, so a step repaints only them; the classes set on the SVG's
+  // own groups (current, sending, done, ...) only name the state and change no style.
+  var overlay = el("div", { id: "overlay", "aria-hidden": "true" }), edgeGroup = null;
+  if (svg) {
+    var graph0 = svg.querySelector("g.graph");
+    var edgeLayer = svgEl("svg", { width: home.w, height: home.h,
+                                   viewBox: [home.x, home.y, home.w, home.h].join(" ") });
+    edgeGroup = svgEl("g", { transform: graph0 ? graph0.getAttribute("transform") || "" : "" });
+    edgeLayer.appendChild(edgeGroup); overlay.appendChild(edgeLayer);
+    overlay.style.width = home.w + "px"; overlay.style.height = home.h + "px";
+    graphBox.appendChild(overlay);
+  }
+  var hiddenNow = {};
+  function rectOf(g) {  // the box of g in the overlay's pixels
+    var b = boxOf(g), c = centreOf(g);
+    return { x: c.x - b.width / 2 - home.x, y: c.y - b.height / 2 - home.y, w: b.width, h: b.height };
+  }
+  function nodeMark(id, cls, text) {
+    var g = vertexEl[id];
+    if (!g) return null;
+    var r = rectOf(g), pad = 3;
+    var div = el("div", { "class": "mark is-" + cls, "data-v": id }, text);
+    div.style.left = (r.x - pad) + "px"; div.style.top = (r.y - pad) + "px";
+    div.style.width = (r.w + 2 * pad) + "px"; div.style.height = (r.h + 2 * pad) + "px";
+    if (hiddenNow[id]) div.style.display = "none";
+    overlay.appendChild(div);
+    return div;
+  }
+  function edgeMark(i, cls, colour, dash) {
+    var g = edgeEl[i];
+    if (!g || !edgeGroup) return null;
+    var copy = svgEl("g", { "class": "is-" + cls, "data-e": i });
+    g.querySelectorAll("path:not(.hit), polygon").forEach(function (shape) {
+      var twin = shape.cloneNode(false);
+      twin.removeAttribute("fill"); twin.removeAttribute("stroke"); twin.removeAttribute("style");
+      copy.appendChild(twin);
+    });
+    if (colour) copy.style.setProperty("--path-colour", colour);
+    if (dash) copy.style.setProperty("--path-dash", dash);
+    var edge = data.edges[i];
+    if (hiddenNow[edge.tail] && hiddenNow[edge.head]) copy.style.display = "none";
+    edgeGroup.appendChild(copy);
+    return copy;
+  }
+  function drop(mark) { if (mark && mark.parentNode) mark.parentNode.removeChild(mark); }
+
   var badges = {};
   function badge(id, text, cls) {
-    var g = vertexEl[id];
-    if (!g) return;
     var t = badges[id];
     if (!t && !text) return;
     if (!t) {
-      var b = boxOf(g);
-      t = svgEl("text", { x: b.x + b.width / 2, y: b.y + b.height + 12, "text-anchor": "middle" });
-      g.appendChild(t); badges[id] = t;
+      var g = vertexEl[id];
+      if (!g) return;
+      var r = rectOf(g);
+      t = badges[id] = el("div", { "data-v": id });
+      t.style.left = (r.x + r.w / 2) + "px"; t.style.top = (r.y + r.h + 1) + "px";
+      if (hiddenNow[id]) t.style.display = "none";
+      overlay.appendChild(t);
     }
     t.textContent = text || "";
-    t.setAttribute("class", "badge" + (cls ? " " + cls : ""));
+    t.className = "badge" + (cls ? " " + cls : "");
   }
   var checks = {};
   function check(id, on) {
-    var g = vertexEl[id];
-    if (!g) return;
-    if (on && !checks[id]) {
-      var b = boxOf(g);
-      checks[id] = svgEl("text", { x: b.x + b.width - 2, y: b.y + 12, "class": "check",
-                                   "text-anchor": "end" }, "✓");
-      g.appendChild(checks[id]);
-    }
-    if (checks[id]) checks[id].style.display = on ? "" : "none";
+    if (on && !checks[id]) { checks[id] = nodeMark(id, "done"); if (vertexEl[id]) vertexEl[id].classList.add("done"); }
+    if (!on && checks[id]) { drop(checks[id]); delete checks[id]; if (vertexEl[id]) vertexEl[id].classList.remove("done"); }
   }
 
   // ---- stepping through the recorded backward pass --------------------------------------
@@ -183,10 +239,15 @@
   var slider = $("slider");
   slider.max = steps.length;
   function clearMarks() {
-    marked.forEach(function (g) { g.classList.remove("current", "sending", "receiving"); });
+    marked.forEach(function (m) { m[0].classList.remove(m[1]); drop(m[2]); });
     marked = [];
   }
-  function mark(g, cls) { if (g) { g.classList.add(cls); marked.push(g); } }
+  function markVertex(id, cls) {
+    if (vertexEl[id]) { vertexEl[id].classList.add(cls); marked.push([vertexEl[id], cls, nodeMark(id, cls)]); }
+  }
+  function markEdge(i, cls) {
+    if (edgeEl[i]) { edgeEl[i].classList.add(cls); marked.push([edgeEl[i], cls, edgeMark(i, cls)]); }
+  }
   function receiverText(send) {
     var value = send.of > 1 ? A(send.sum).b : A(send.grad).b;
     return (send.of > 1 ? send.n + "/" + send.of + " " : "") + "∇ " + value;
@@ -194,7 +255,7 @@
   function isLeaf(id) { var v = data.vertices[id]; return v && v.kind !== "op" && v.kind !== "ghost" && v.kind !== "output"; }
   function doStep(i, quiet) {  // the effects of step i (0-based) that stay after it
     var step = steps[i];
-    if (step.v) { check(step.v, true); if (vertexEl[step.v]) vertexEl[step.v].classList.add("done"); if (!isLeaf(step.v)) badge(step.v, "", ""); }
+    if (step.v) { check(step.v, true); if (!isLeaf(step.v)) badge(step.v, "", ""); }
     step.sends.forEach(function (send) {
       if (!send.to) return;
       if (isLeaf(send.to)) leafState[send.to] = send.of > 1 ? send.sum : send.grad;
@@ -207,18 +268,17 @@
     clearMarks();
     if (i < 0) return;
     var step = steps[i];
-    mark(vertexEl[step.v], "current");
-    if (following && vertexEl[step.v] && !vertexEl[step.v].classList.contains("hidden") && !visible(vertexEl[step.v])) centreOn(vertexEl[step.v]);
+    markVertex(step.v, "current");
+    if (following && vertexEl[step.v] && !hiddenNow[step.v] && !visible(vertexEl[step.v])) centreOn(vertexEl[step.v]);
     step.sends.forEach(function (send) {
-      if (send.edge !== null && send.edge !== undefined) mark(edgeEl[send.edge], "sending");
-      if (send.to && !isLeaf(send.to)) mark(vertexEl[send.to], "receiving");
+      if (send.edge !== null && send.edge !== undefined) markEdge(send.edge, "sending");
+      if (send.to && !isLeaf(send.to)) markVertex(send.to, "receiving");
     });
   }
   function resetAll() {
     Object.keys(badges).forEach(function (id) { badges[id].textContent = ""; });
     leafState = {};
     Object.keys(checks).forEach(function (id) { check(id, false); });
-    steps.forEach(function (step) { if (step.v && vertexEl[step.v]) vertexEl[step.v].classList.remove("done"); });
   }
   function goTo(k) {
     k = Math.max(0, Math.min(steps.length, k));
@@ -278,7 +338,7 @@
   slider.oninput = function () { goTo(+slider.value); };
 
   // ---- details of a vertex ---------------------------------------------------------------
-  var pinned = null;
+  var pinned = null, pinnedMark = null;
   function gradientOf(id) {
     var v = data.vertices[id];
     if (!v) return null;
@@ -310,8 +370,9 @@
       event.stopPropagation();
       if (drag && drag.moved) return;
       if (pinned && vertexEl[pinned]) vertexEl[pinned].classList.remove("pinned");
+      drop(pinnedMark); pinnedMark = null;
       pinned = pinned === id ? null : id;
-      if (pinned) g.classList.add("pinned");
+      if (pinned) { g.classList.add("pinned"); pinnedMark = nodeMark(id, "pinned"); }
       showDetails(id);
     });
   });
@@ -337,21 +398,24 @@
 
   // ---- gradient paths -----------------------------------------------------------------------
   var pathsOn = {};  // "t:p" -> true
+  var pathMarks = [];
   function paintPaths() {
-    data.edges.forEach(function (_, i) { var g = edgeEl[i]; if (g) { g.classList.remove("on-path"); g.style.removeProperty("--path-colour"); g.querySelectorAll("path").forEach(function (p) { p.style.strokeDasharray = ""; }); } });
+    pathMarks.forEach(function (m) { m[0].classList.remove("on-path"); drop(m[1]); });
+    pathMarks = [];
     var owners = {};
     Object.keys(pathsOn).forEach(function (key) {
       var parts = key.split(":"), path = data.paths[+parts[0]].paths[+parts[1]];
       path.edges.forEach(function (e) { (owners[e] = owners[e] || []).push(+parts[1]); });
     });
     Object.keys(owners).forEach(function (e) {
-      var g = edgeEl[e]; if (!g) return;
-      var list = owners[e], p = list[list.length - 1];
-      g.classList.add("on-path");
-      g.style.setProperty("--path-colour", list.length > 1 ? "#333333" : PATH_COLOURS[p % PATH_COLOURS.length]);
-      var dash = list.length > 1 ? "" : PATH_DASHES[p % PATH_DASHES.length];
-      g.querySelectorAll("path").forEach(function (q) { q.style.strokeDasharray = dash; });
+      if (!edgeEl[e]) return;
+      var list = owners[e], p = list[list.length - 1], shared = list.length > 1;
+      edgeEl[e].classList.add("on-path");
+      pathMarks.push([edgeEl[e], edgeMark(+e, "on-path", shared ? "#333333" : PATH_COLOURS[p % PATH_COLOURS.length],
+                                          shared ? "none" : PATH_DASHES[p % PATH_DASHES.length] || "none")]);
     });
+    // the gradient being sent stays on top of the highlighted paths
+    marked.forEach(function (m) { if (m[2] && m[2].parentNode === edgeGroup) edgeGroup.appendChild(m[2]); });
   }
   function opsText(ops) {
     if (ops.length <= 10) return ops.join(" → ");
@@ -427,6 +491,11 @@
       }
     });
     Object.keys(vertexEl).forEach(function (id) { vertexEl[id].classList.toggle("hidden", !!hidden[id]); });
+    hiddenNow = hidden;
+    overlay.querySelectorAll("[data-v]").forEach(function (m) { m.style.display = hidden[m.dataset.v] ? "none" : ""; });
+    overlay.querySelectorAll("[data-e]").forEach(function (m) {
+      var edge = data.edges[+m.dataset.e]; m.style.display = hidden[edge.tail] && hidden[edge.head] ? "none" : "";
+    });
     data.edges.forEach(function (edge, i) { if (edgeEl[i]) edgeEl[i].classList.toggle("hidden", !!(hidden[edge.tail] && hidden[edge.head])); });
     renderModules();
   }
@@ -456,16 +525,17 @@
   $("fold").onchange = function () { folded = $("fold").checked; layoutClusters(); };
 
   // ---- search ----------------------------------------------------------------------------
-  var matches = [], matchAt = -1;
+  var matches = [], matchMarks = [], matchAt = -1;
   function search(query) {
     matches.forEach(function (id) { vertexEl[id].classList.remove("match"); });
-    matches = []; matchAt = -1;
+    matchMarks.forEach(drop);
+    matches = []; matchMarks = []; matchAt = -1;
     query = query.trim().toLowerCase();
     if (query) {
       Object.keys(vertexEl).forEach(function (id) {
         var v = data.vertices[id] || {};
         var text = [id, v.name, v.op, v.kind].join(" ").toLowerCase();
-        if (text.indexOf(query) >= 0) { matches.push(id); vertexEl[id].classList.add("match"); }
+        if (text.indexOf(query) >= 0) { matches.push(id); vertexEl[id].classList.add("match"); matchMarks.push(nodeMark(id, "match")); }
       });
     }
     $("matches").textContent = query ? matches.length + " found" : "";
@@ -507,6 +577,7 @@
   window.minigradExplorer = {
     data: data, goTo: goTo, current: function () { return current; },
     stepCount: steps.length, edgeElement: function (i) { return edgeEl[i]; },
-    vertexElement: function (id) { return vertexEl[id]; }, toggleCluster: toggleCluster
+    vertexElement: function (id) { return vertexEl[id]; }, toggleCluster: toggleCluster,
+    follow: function (on) { following = !!on; }
   };
 })();
