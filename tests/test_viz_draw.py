@@ -292,3 +292,22 @@ def test_large_boolean_masks_are_counted():
     dot = parse_dot(viz.draw(y, show_values=True).source)
     (mask,) = dot.find("bool", "leaf")
     assert "= 5 of 10 true" in dot.label(mask)
+
+
+def test_inputs_enter_at_the_top_in_call_order_above_the_modules_parameters():
+    import re
+
+    from minigrad.viz import examples
+
+    figure = examples.build("mlp")
+    source = viz.draw(figure.roots, **figure.options).source
+    del figure
+    gc.collect()  # the model's module-call records go with its graph, now
+    block = re.search(r"\{\n\s*rank=source\n(.*?)\}", source, re.S).group(1)
+    entering = re.findall(r"^\s*(leaf\d+)$", block, re.M)
+    names = dict(re.findall(r"^\s*(leaf\d+) \[label=<<B>([^<]+)</B>", source, re.M))
+    assert [names[v] for v in entering] == ["x", "labels"]  # x is used first
+    parameters = [v for v, name in names.items() if name in ("weight", "bias")]
+    below = re.findall(rf"^\s*{entering[0]} -> (leaf\d+) \[style=invis weight=0\]", source,
+                       re.M)
+    assert sorted(below) == sorted(parameters) and len(parameters) == 6

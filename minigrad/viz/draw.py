@@ -7,6 +7,7 @@ The DOT is produced by the `graphviz` package from vertices and edges; see
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -229,10 +230,22 @@ class _Builder:
                 if source.kind == "leaf":
                     consumers.setdefault(source.tensor, []).append(vertex)
         roots = set(self.view.roots)
+        position = {node: i for i, node in enumerate(self.view.order)}
+        graph_of = self._graph_of()
+        # leaves outside every cluster: (which root's graph, first use, id)
+        entering: list[tuple[int, int, str]] = []
+        inside: list[str] = []  # leaves inside a cluster (parameters of a module)
         for tensor in self.view.leaves:
             if tensor not in self.selection.leaves:
                 continue
             cluster = leaf_cluster(tensor, consumers.get(tensor, []), owner)
+            if cluster is None and tensor not in roots:
+                # `order` runs consumers first: the earliest call is the last position
+                first_use = max((position.get(c, -1) for c in consumers.get(tensor, [])),
+                                default=-1)
+                entering.append((graph_of.get(tensor, 0), -first_use, self.ids[tensor]))
+            elif cluster is not None:
+                inside.append(self.ids[tensor])
             name = self.name_of(tensor)
             if name and cluster is not None and cluster.name and \
                     name.startswith(cluster.name + "."):
@@ -243,6 +256,40 @@ class _Builder:
                                             output=tensor in roots, full_name=name)
             target = subgraphs[cluster] if cluster is not None else graph
             target.node(self.ids[tensor], label, tooltip=tip, **attrs)
+        self._entering(graph, sorted(entering), inside)
+
+    def _graph_of(self) -> dict:
+        """Vertex -> the index of the first root whose graph holds it."""
+        found: dict = {}
+        for i, root in enumerate(self.view.roots):
+            pending = [self.view.producer(root)] if root.grad_fn is not None else []
+            while pending:
+                vertex = pending.pop()
+                for source in self.view.sources.get(vertex, ()):
+                    if source.vertex is not None and source.vertex not in found:
+                        found[source.vertex] = i
+                        pending.append(source.vertex)
+        return found
+
+    def _entering(self, graph, entering: list[tuple[int, int, str]], inside: list[str]
+                  ) -> None:
+        """Inputs enter where the data flow starts (the top, or the left with LR), side by
+        side in the order they were first used (each root's graph apart), above the
+        modules' parameters; otherwise Graphviz puts an input beside a module's
+        parameters, wherever there is room."""
+        vertices = [vertex for _, _, vertex in entering]
+        if not vertices or not (inside or len(vertices) > 1):
+            return
+        rank = graphviz_package().Digraph()
+        rank.attr(rank="source")
+        for vertex in vertices:
+            rank.node(vertex)
+        for (left_graph, _, left), (right_graph, _, right) in itertools.pairwise(entering):
+            if left_graph == right_graph:
+                rank.edge(left, right, style="invis")
+        graph.subgraph(rank)
+        for vertex in inside:  # a rank below the inputs, without pulling them sideways
+            graph.edge(vertices[0], vertex, style="invis", weight="0")
 
     def _outputs(self, graph) -> None:
         for i, tensor in enumerate(self.view.roots):

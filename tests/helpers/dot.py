@@ -74,7 +74,8 @@ def parse_dot(source: str) -> Dot:
             if stack:
                 stack.pop()
         elif match := _EDGE.match(line):
-            dot.edges.append(Edge(match.group(1), match.group(2), match.group(3) or ""))
+            if "style=invis" not in (match.group(3) or ""):  # layout hints are not drawn
+                dot.edges.append(Edge(match.group(1), match.group(2), match.group(3) or ""))
         elif match := _NODE.match(line):
             if match.group(1) in ("graph", "node", "edge"):
                 continue
