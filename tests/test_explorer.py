@@ -277,3 +277,17 @@ def test_section2_page_shows_both_forms_and_their_paths():
     assert array(data, detached["sum"]) == array(data, detached["engine"])
     assert {data["edges"][p["edges"][-1]]["head"] for p in full["paths"]} == {"out0"}
     assert data["edges"][detached["paths"][0]["edges"][-1]]["head"] == "out1"
+
+
+def test_explore_takes_a_record_made_by_the_caller():
+    from minigrad.autograd import record_backward
+
+    layer = section2_layer()
+    with record_backward() as record:
+        layer.loss.backward(retain_graph=True)
+    data = page_data(explore(layer.loss, record=record))
+    view = collect([layer.loss], {})
+    assert [s["v"] for s in data["steps"]] == [f"op{view.order.index(step.node)}"
+                                              for step in record.steps]
+    b = next(i for i, v in data["vertices"].items() if v.get("name") == "b")
+    assert array(data, data["leafGrads"][b]) == details(layer.b.grad.data)

@@ -214,3 +214,21 @@ def test_without_a_browser_the_tests_skip_or_fail_as_the_environment_says(monkey
     monkeypatch.setenv("MINIGRAD_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="chromedriver is not on PATH"):
         require()
+
+
+def test_notebook_output_runs_the_page_in_its_frame(browser, tmp_path):
+    layer = section2_layer()
+    page = explore(layer.loss)
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body><p>Out[1]:</p>{page._repr_html_()}"
+                        "</body></html>", encoding="utf-8")
+    browser.get_log("browser")
+    browser.get(notebook.as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        browser.find_element("id", "step").click()
+        assert browser.find_element("id", "counter").text == "step 1 of 6"
+        assert len(current(browser)) == 1
+    finally:
+        browser.switch_to.default_content()
+    assert console_errors(browser) == []

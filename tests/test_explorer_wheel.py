@@ -18,7 +18,7 @@ import pytest
 from test_viz_helpers import need_dot
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ("page.html", "explorer.js", "explorer.css")
+ASSETS = ("page.html", "view.js", "explorer.js", "explorer.css")
 
 
 @pytest.fixture(scope="module")

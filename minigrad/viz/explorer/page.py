@@ -1,8 +1,9 @@
 """`explore`: the graph, its real backward pass and its gradient paths in one HTML page.
 
 The page is self-contained: the SVG laid out by Graphviz, the data as JSON, and the
-package's own script and stylesheet (`explorer.js`, `explorer.css`, inline in
-`page.html`); no network, so it works from `file://` and inside a notebook.
+package's own script (`view.js` then `explorer.js`, one function) and stylesheet
+(`explorer.css`), inline in `page.html`; no network, so it works from `file://` and
+inside a notebook.
 """
 
 from __future__ import annotations
@@ -183,6 +184,6 @@ def _page(title: str, svg: str, payload: dict) -> str:
     # "<" is written as the JSON escape "\u003c", the same string once parsed.
     data = json.dumps(payload, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     parts = {"TITLE": html.escape(title), "STYLE": _asset("explorer.css"), "SVG": svg,
-             "DATA": data, "SCRIPT": _asset("explorer.js"),
+             "DATA": data, "SCRIPT": _asset("view.js") + _asset("explorer.js"),
              "FONT": style.FONT}
     return _PLACEHOLDER.sub(lambda match: parts[match.group(1)], _asset("page.html"))
