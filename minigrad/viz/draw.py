@@ -232,9 +232,9 @@ class _Builder:
         roots = set(self.view.roots)
         position = {node: i for i, node in enumerate(self.view.order)}
         graph_of = self._graph_of()
-        # leaves outside every cluster: (which root's graph, first use, id)
-        entering: list[tuple[int, int, str]] = []
-        inside: list[str] = []  # leaves inside a cluster (parameters of a module)
+        # leaves outside every cluster: (which root's graph, first use, id, tensor)
+        entering: list[tuple] = []
+        inside: set[Tensor] = set()  # leaves inside a cluster (parameters of a module)
         for tensor in self.view.leaves:
             if tensor not in self.selection.leaves:
                 continue
@@ -243,9 +243,10 @@ class _Builder:
                 # `order` runs consumers first: the earliest call is the last position
                 first_use = max((position.get(c, -1) for c in consumers.get(tensor, [])),
                                 default=-1)
-                entering.append((graph_of.get(tensor, 0), -first_use, self.ids[tensor]))
+                entering.append((graph_of.get(tensor, 0), -first_use, self.ids[tensor],
+                                 tensor))
             elif cluster is not None:
-                inside.append(self.ids[tensor])
+                inside.add(tensor)
             name = self.name_of(tensor)
             if name and cluster is not None and cluster.name and \
                     name.startswith(cluster.name + "."):
@@ -256,7 +257,8 @@ class _Builder:
                                             output=tensor in roots, full_name=name)
             target = subgraphs[cluster] if cluster is not None else graph
             target.node(self.ids[tensor], label, tooltip=tip, **attrs)
-        self._entering(graph, sorted(entering), inside)
+        entering.sort(key=lambda item: item[:3])
+        self._entering(graph, entering, inside, consumers)
 
     def _graph_of(self) -> dict:
         """Vertex -> the index of the first root whose graph holds it."""
@@ -271,25 +273,31 @@ class _Builder:
                         pending.append(source.vertex)
         return found
 
-    def _entering(self, graph, entering: list[tuple[int, int, str]], inside: list[str]
-                  ) -> None:
+    def _entering(self, graph, entering: list[tuple], inside: set[Tensor],
+                  consumers: dict[Tensor, list]) -> None:
         """Inputs enter where the data flow starts (the top, or the left with LR), side by
-        side in the order they were first used (each root's graph apart), above the
-        modules' parameters; otherwise Graphviz puts an input beside a module's
-        parameters, wherever there is room."""
-        vertices = [vertex for _, _, vertex in entering]
-        if not vertices or not (inside or len(vertices) > 1):
+        side in the order they were first used (each root's graph apart), and above the
+        parameters their first ops take with them: otherwise Graphviz puts an input beside
+        a layer's weights, wherever there is room."""
+        vertices = [item[2] for item in entering]
+        if not vertices:
             return
         rank = graphviz_package().Digraph()
         rank.attr(rank="source")
         for vertex in vertices:
             rank.node(vertex)
-        for (left_graph, _, left), (right_graph, _, right) in itertools.pairwise(entering):
-            if left_graph == right_graph:
-                rank.edge(left, right, style="invis")
+        for left, right in itertools.pairwise(entering):
+            if left[0] == right[0]:  # same root's graph
+                rank.edge(left[2], right[2], style="invis")
         graph.subgraph(rank)
-        for vertex in inside:  # a rank below the inputs, without pulling them sideways
-            graph.edge(vertices[0], vertex, style="invis", weight="0")
+        for *_, vertex, tensor in entering:
+            # One rank lower than the input, without pulling it sideways (weight 0). Only
+            # the parameters of the ops that use the input: a few edges, at any size.
+            below = dict.fromkeys(source.tensor for consumer in consumers.get(tensor, ())
+                                  for source in self.view.sources.get(consumer, ())
+                                  if source.kind == "leaf" and source.tensor in inside)
+            for leaf in below:
+                graph.edge(vertex, self.ids[leaf], style="invis", weight="0")
 
     def _outputs(self, graph) -> None:
         for i, tensor in enumerate(self.view.roots):
