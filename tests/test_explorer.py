@@ -4,58 +4,20 @@ creation sites and bad input (the page in a browser: test_explorer_browser.py)."
 from __future__ import annotations
 
 import itertools
-import json
 import re
 
 import numpy as np
 import pytest
-from test_viz_helpers import need_dot
+from helpers.dot import need_dot
+from helpers.explorer import array, details, engine_order, page_data
 
 import minigrad as mg
 from minigrad import nn, viz
 from minigrad.autograd.function import Function
-from minigrad.autograd.graph import topological_order
 from minigrad.viz.collect import collect
-from minigrad.viz.examples import section2_layer
+from minigrad.viz.examples import section2_graph
 from minigrad.viz.explorer import Explorer, explore, record_sites, site_of, sites
 from minigrad.viz.paths import grad_paths
-
-
-def page_data(page: Explorer) -> dict:
-    match = re.search(r'<script type="application/json" id="minigrad-data">(.*?)</script>',
-                      page.html, re.S)
-    return json.loads(match.group(1))
-
-
-def array(data: dict, index: int) -> str:
-    """The detailed text of an array the page shows."""
-    return data["arrays"][index][1]
-
-
-def details(values) -> str:
-    from minigrad.viz import style
-
-    return style.array_details(np.asarray(values))
-
-
-def engine_order(loss) -> list:
-    """The nodes in the order the engine calls their VJPs, seen through node hooks."""
-    seen = []
-    handles = [node.register_hook(lambda g, node=node: seen.append(node))
-               for node in topological_order([loss.grad_fn])]
-    mg.grad(loss, [t for t in _leaves(loss)], retain_graph=True, allow_unused=True)
-    for handle in handles:
-        handle.remove()
-    return seen
-
-
-def _leaves(loss):
-    found = {}
-    for node in topological_order([loss.grad_fn]):
-        for t in node.inputs:
-            if t.grad_fn is None and t.requires_grad:
-                found[t] = None
-    return list(found)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +26,7 @@ def _dot():
 
 
 def test_page_is_one_self_contained_file(tmp_path):
-    layer = section2_layer()
+    layer = section2_graph()
     page = explore(layer.loss, title="section <2>")
     text = page.html
     assert text.startswith("<!DOCTYPE html>")
@@ -78,7 +40,7 @@ def test_page_is_one_self_contained_file(tmp_path):
 
 
 def test_steps_follow_the_engine_and_leave_users_grad_alone():
-    layer = section2_layer()
+    layer = section2_graph()
     page = explore(layer.loss)
     data = page_data(page)
     view = collect([layer.loss], {})
@@ -91,7 +53,7 @@ def test_steps_follow_the_engine_and_leave_users_grad_alone():
 
 
 def test_each_step_shows_the_engine_gradients():
-    layer = section2_layer()
+    layer = section2_graph()
     data = page_data(explore(layer.loss))
     first = data["steps"][0]  # loss = mean(...): receives 1, sends 1/12 to each element
     assert array(data, first["grad"]).endswith("\n1")
@@ -114,7 +76,7 @@ def test_accumulation_at_a_tensor_used_twice():
 
 
 def test_path_numbers_match_grad_paths():
-    layer = section2_layer()
+    layer = section2_graph()
     data = page_data(explore(layer.loss, wrt=[layer.b]))
     (entry,) = data["paths"]
     expected = grad_paths(layer.loss, layer.b)
@@ -132,7 +94,7 @@ def test_path_numbers_match_grad_paths():
 
 
 def test_detached_edge_is_marked_and_gets_no_gradient():
-    layer = section2_layer(detached=True)
+    layer = section2_graph(detached=True)
     data = page_data(explore(layer.loss))
     detached = [e for e in data["edges"] if e["kind"] == "detached"]
     assert len(detached) == 1
@@ -206,7 +168,7 @@ def test_cut_graph_says_what_was_cut():
 
 
 def test_freed_graph_gives_a_page_that_says_so():
-    layer = section2_layer()
+    layer = section2_graph()
     layer.loss.backward()
     data = page_data(explore(layer.loss))
     assert data["steps"] == [] and data["paths"] == []
@@ -229,7 +191,7 @@ def test_bad_input_errors():
 
 
 def test_save_errors(tmp_path):
-    page = explore(section2_layer().loss)
+    page = explore(section2_graph().loss)
     with pytest.raises(IsADirectoryError, match="is a folder"):
         page.save(tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
@@ -282,7 +244,7 @@ def test_section2_page_shows_both_forms_and_their_paths():
 def test_explore_takes_a_record_made_by_the_caller():
     from minigrad.autograd import record_backward
 
-    layer = section2_layer()
+    layer = section2_graph()
     with record_backward() as record:
         layer.loss.backward(retain_graph=True)
     data = page_data(explore(layer.loss, record=record))

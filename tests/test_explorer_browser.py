@@ -12,15 +12,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from explorer_browser import chromium, console_errors, require_browser
-from test_explorer import engine_order
-from test_viz_helpers import need_dot
+from helpers.browser import chromium, console_errors, require_browser
+from helpers.dot import need_dot
+from helpers.explorer import engine_order
 
 import minigrad as mg
 from minigrad import nn, viz
 from minigrad.viz import style
 from minigrad.viz.collect import collect
-from minigrad.viz.examples import section2_layer
+from minigrad.viz.examples import section2_graph
 from minigrad.viz.explorer import explore
 from minigrad.viz.paths import grad_paths
 
@@ -58,7 +58,7 @@ def current(driver) -> list[str]:
 
 def test_section2_page_loads_offline_without_errors_and_steps_in_engine_order(browser,
                                                                               tmp_path):
-    layer = section2_layer()
+    layer = section2_graph()
     order = engine_order(layer.loss)
     view = collect([layer.loss], {})
     expected = [f"op{view.order.index(node)}" for node in order]
@@ -98,7 +98,7 @@ def test_leaves_fill_in_their_gradient(browser, tmp_path):
 
 def test_path_toggles_highlight_the_paths_edges_and_numbers_match_grad_paths(browser,
                                                                              tmp_path):
-    layer = section2_layer()
+    layer = section2_graph()
     page = explore(layer.loss, wrt=[layer.b], title="Section 2, differentiated through E[x]")
     driver = open_page(browser, page, tmp_path, "section2-paths")
     expected = grad_paths(layer.loss, layer.b)
@@ -126,7 +126,7 @@ def test_path_toggles_highlight_the_paths_edges_and_numbers_match_grad_paths(bro
 def test_detached_edge_explains_itself_on_hover(browser, tmp_path):
     from selenium.webdriver import ActionChains
 
-    layer = section2_layer(detached=True)
+    layer = section2_graph(detached=True)
     driver = open_page(browser, explore(layer.loss), tmp_path, "section2-detached")
     label = driver.find_element("css selector", "g.edge.detached text")
     ActionChains(driver).move_to_element(label).perform()
@@ -205,7 +205,7 @@ def test_large_page_cuts_what_it_cannot_show_and_stays_small(browser, tmp_path):
 
 def test_without_a_browser_the_tests_skip_or_fail_as_the_environment_says(monkeypatch,
                                                                           tmp_path):
-    from explorer_browser import require_browser as require
+    from helpers.browser import require_browser as require
 
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("MINIGRAD_REQUIRE_BROWSER", raising=False)
@@ -217,7 +217,7 @@ def test_without_a_browser_the_tests_skip_or_fail_as_the_environment_says(monkey
 
 
 def test_notebook_output_runs_the_page_in_its_frame(browser, tmp_path):
-    layer = section2_layer()
+    layer = section2_graph()
     page = explore(layer.loss)
     notebook = tmp_path / "notebook.html"
     notebook.write_text(f"<!DOCTYPE html><html><body><p>Out[1]:</p>{page._repr_html_()}"

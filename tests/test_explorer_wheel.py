@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_viz_helpers import need_dot
+from helpers.dot import need_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ("page.html", "view.js", "explorer.js", "explorer.css")

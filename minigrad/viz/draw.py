@@ -232,8 +232,11 @@ class _Builder:
         roots = set(self.view.roots)
         position = {node: i for i, node in enumerate(self.view.order)}
         graph_of = self._graph_of()
-        # leaves outside every cluster: (which root's graph, first use, id, tensor)
+        # leaves outside every cluster: (which root's graph, first use, id, tensor), drawn in
+        # a subgraph that puts them on the first rank
         entering: list[tuple] = []
+        first_rank = graphviz_package().Digraph()
+        first_rank.attr(rank="source")
         inside: set[Tensor] = set()  # leaves inside a cluster (parameters of a module)
         for tensor in self.view.leaves:
             if tensor not in self.selection.leaves:
@@ -255,10 +258,13 @@ class _Builder:
                 short = name
             label, attrs, tip = labels.leaf(tensor, short, self.options,
                                             output=tensor in roots, full_name=name)
-            target = subgraphs[cluster] if cluster is not None else graph
+            if cluster is not None:
+                target = subgraphs[cluster]
+            else:
+                target = first_rank if entering and entering[-1][3] is tensor else graph
             target.node(self.ids[tensor], label, tooltip=tip, **attrs)
         entering.sort(key=lambda item: item[:3])
-        self._entering(graph, entering, inside, consumers)
+        self._entering(graph, first_rank, entering, inside, consumers)
 
     def _graph_of(self) -> dict:
         """Vertex -> the index of the first root whose graph holds it."""
@@ -273,23 +279,18 @@ class _Builder:
                         pending.append(source.vertex)
         return found
 
-    def _entering(self, graph, entering: list[tuple], inside: set[Tensor],
+    def _entering(self, graph, first_rank, entering: list[tuple], inside: set[Tensor],
                   consumers: dict[Tensor, list]) -> None:
         """Inputs enter where the data flow starts (the top, or the left with LR), side by
         side in the order they were first used (each root's graph apart), and above the
         parameters their first ops take with them: otherwise Graphviz puts an input beside
         a layer's weights, wherever there is room."""
-        vertices = [item[2] for item in entering]
-        if not vertices:
+        if not entering:
             return
-        rank = graphviz_package().Digraph()
-        rank.attr(rank="source")
-        for vertex in vertices:
-            rank.node(vertex)
         for left, right in itertools.pairwise(entering):
             if left[0] == right[0]:  # same root's graph
-                rank.edge(left[2], right[2], style="invis")
-        graph.subgraph(rank)
+                first_rank.edge(left[2], right[2], style="invis")
+        graph.subgraph(first_rank)
         for *_, vertex, tensor in entering:
             # One rank lower than the input, without pulling it sideways (weight 0). Only
             # the parameters of the ops that use the input: a few edges, at any size.

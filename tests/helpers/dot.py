@@ -44,6 +44,7 @@ class Dot:
     # vertex id -> the clusters it sits in, outermost first
     placement: dict[str, tuple[str, ...]] = field(default_factory=dict)
     caption: str = ""
+    hints: list[Edge] = field(default_factory=list)  # invisible edges: layout, not drawn
 
     def ids(self, prefix: str) -> list[str]:
         return [n for n in self.nodes if n.startswith(prefix)]
@@ -70,17 +71,19 @@ def parse_dot(source: str) -> Dot:
         if match := _CLUSTER.match(line):
             stack.append(match.group(1))
             dot.clusters.append(match.group(1))
+        elif line.strip() == "{":  # a subgraph that is not a cluster (a rank constraint)
+            stack.append("")
         elif line.strip() == "}":
             if stack:
                 stack.pop()
         elif match := _EDGE.match(line):
-            if "style=invis" not in (match.group(3) or ""):  # layout hints are not drawn
-                dot.edges.append(Edge(match.group(1), match.group(2), match.group(3) or ""))
+            edge = Edge(match.group(1), match.group(2), match.group(3) or "")
+            (dot.hints if "style=invis" in edge.attrs else dot.edges).append(edge)
         elif match := _NODE.match(line):
             if match.group(1) in ("graph", "node", "edge"):
                 continue
             dot.nodes[match.group(1)] = match.group(2)
-            dot.placement[match.group(1)] = tuple(stack)
+            dot.placement[match.group(1)] = tuple(name for name in stack if name)
         elif line.strip().startswith("label=") and not stack:
             dot.caption = line.strip()
     return dot

@@ -32,8 +32,8 @@ def section2_page() -> Explorer:
     E[x] differentiated the two paths from b cancel (dloss/db = 0); with E[x] detached
     only the direct path is left."""
     with record():
-        full = examples.section2_layer(detached=False)
-        detached = examples.section2_layer(detached=True)
+        full = examples.section2_graph(detached=False)
+        detached = examples.section2_graph(detached=True)
     full.loss.name = "loss (E[x] differentiated)"
     detached.loss.name = "loss (E[x] detached)"
     names = {"b, E[x] differentiated": full.b, "b, E[x] detached": detached.b}
