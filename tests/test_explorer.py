@@ -223,8 +223,11 @@ def test_command_line_writes_an_example_page(tmp_path, capsys):
                for v in data["vertices"].values())
     assert main(["graph", "nope", "-o", str(tmp_path / "x.html")]) == 2
     assert "no example graph named 'nope'" in capsys.readouterr().err
-    assert main(["graph", "mlp", "-o", str(tmp_path / "missing" / "x.html")]) == 2
+    assert main(["graph", "mlp", "-o", str(tmp_path / "missing" / "x.html")]) == 1
     assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "folder.html").mkdir()
+    assert main(["graph", "mlp", "-o", str(tmp_path / "folder.html")]) == 2  # usage error
+    assert "is a directory" in capsys.readouterr().err
 
 
 def test_section2_page_shows_both_forms_and_their_paths():
