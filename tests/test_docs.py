@@ -122,6 +122,32 @@ def test_doctest_blocks_are_fenced_for_the_api_reference():
         "    >>> kept\n")
 
 
+REMOTE_ASSET = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*"
+                          r"[\"']?(?:https?:)?//[^\"'\s>]*", re.I)
+
+
+def assert_offline(site: Path) -> None:
+    """No built page loads a script, stylesheet, font or image from the network, and the
+    MathJax that the pages load is in the site."""
+    remote = [f"{page.relative_to(site)}: {match.group(0)}"
+              for page in site.rglob("*.html")
+              for match in REMOTE_ASSET.finditer(page.read_text(encoding="utf-8"))]
+    assert not remote, remote
+    assert (site / "assets" / "mathjax" / "MathJax.js").is_file()
+    mathjax_config = (site / "assets" / "mathjax" / "config" / "TeX-AMS-MML_HTMLorMML-full.js")
+    assert mathjax_config.is_file()
+
+
+def test_the_offline_check_sees_remote_assets(tmp_path):
+    (tmp_path / "page.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.example/css">', encoding="utf-8")
+    with pytest.raises(AssertionError, match="fonts.example"):
+        assert_offline(tmp_path)
+    (tmp_path / "page.html").write_text('<script src="//cdn.example/m.js"></script>')
+    with pytest.raises(AssertionError, match="cdn.example"):
+        assert_offline(tmp_path)
+
+
 @pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs not installed")
 def test_site_builds_with_warnings_as_errors(tmp_path):
     done = subprocess.run(
@@ -132,6 +158,7 @@ def test_site_builds_with_warnings_as_errors(tmp_path):
     assert (tmp_path / "section2" / "index.html").is_file()
     html = (tmp_path / "section2" / "index.html").read_text(encoding="utf-8")
     assert 'class="arithmatex"' in html  # the math is there for MathJax
+    assert_offline(tmp_path)
     # Links to a section of another page land on a heading that exists.
     broken = []
     for page in pages():
