@@ -51,20 +51,41 @@ def test_the_docs_reference_figures():
     assert len(referenced_figures()) >= 20
 
 
-def test_every_referenced_figure_exists_and_is_made_by_make_figures():
+def test_every_referenced_figure_is_made_by_make_figures():
     made = load_make_figures().figure_names()
     for name, where in referenced_figures().items():
-        assert (FIGURES / name).is_file(), f"{name} (shown in {where}) is missing"
         assert name in made, f"{name} (shown in {where}) is not written by make_figures.py"
 
 
+def generated_figures() -> Path:
+    """docs/figures/, once `make docs` (docs/make_figures.py) has filled it; the figures are
+    build outputs, not part of the repository."""
+    if not FIGURES.is_dir() or not any(FIGURES.iterdir()):
+        pytest.skip("docs/figures/ is empty: run `make docs` (docs/make_figures.py) first")
+    return FIGURES
+
+
+def test_every_referenced_figure_exists():
+    figures = generated_figures()
+    for name, where in referenced_figures().items():
+        assert (figures / name).is_file(), f"{name} (shown in {where}) is missing"
+
+
 def test_figures_are_small_and_well_formed():
-    for path in FIGURES.iterdir():
-        assert path.stat().st_size < 400_000, f"{path.name} is too large for the repository"
+    for path in generated_figures().iterdir():
+        assert path.stat().st_size < 400_000, f"{path.name} is too large for a page"
         if path.suffix == ".png":
             assert path.read_bytes().startswith(b"\x89PNG")
         elif path.suffix == ".svg":
             assert "<svg" in path.read_text(encoding="utf-8")
+
+
+def test_figures_are_build_outputs_not_tracked():
+    ignored = subprocess.run(["git", "check-ignore", "-q", "docs/figures/bias_drift.png"],
+                             cwd=ROOT, capture_output=True)
+    if ignored.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert ignored.returncode == 0, "docs/figures/ must be ignored: make docs writes it"
 
 
 def test_every_nav_entry_exists():
@@ -150,6 +171,7 @@ def test_the_offline_check_sees_remote_assets(tmp_path):
 
 @pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs not installed")
 def test_site_builds_with_warnings_as_errors(tmp_path):
+    generated_figures()  # the pages show them
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
