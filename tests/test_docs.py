@@ -5,6 +5,7 @@ docs/make_figures.py, its Python examples run, and the site builds with warnings
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -116,6 +117,90 @@ def test_concept_graphs_and_number_tables_are_regenerated(tmp_path):
     assert "| ∂l/∂b at step 0 |" in table.read_text()
 
 
+def load_hook(name: str):
+    spec = importlib.util.spec_from_file_location(name, DOCS / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def quoted_numbers() -> dict[str, list[str]]:
+    """name -> the pages whose prose quotes `{{ name }}`."""
+    found: dict[str, list[str]] = {}
+    for page in pages():
+        for name in re.findall(r"\{\{\s*([a-z0-9_.]+)\s*\}\}", page.read_text("utf-8")):
+            found.setdefault(name, []).append(str(page.relative_to(DOCS)))
+    return found
+
+
+def test_every_number_the_prose_quotes_is_measured_by_make_figures():
+    quoted = quoted_numbers()
+    assert len(quoted) >= 15
+    source = (DOCS / "make_figures.py").read_text(encoding="utf-8")
+    measured = set(re.findall(r'values\["([a-z0-9_.]+)"\]', source))
+    missing = {name: where for name, where in quoted.items() if name not in measured}
+    assert not missing, f"numbers typed by hand into the pages: {missing}"
+
+
+def test_the_numbers_hook_fills_in_and_refuses_unknown_names():
+    pytest.importorskip("mkdocs")
+    hook = load_hook("numbers")
+    assert hook.fill("b moves {{ a.b }} per step, {{a.b}}", {"a.b": "0.5"}) == \
+        "b moves 0.5 per step, 0.5"
+    with pytest.raises(Exception, match=r"missing\.name"):
+        hook.fill("{{ missing.name }}", {"a.b": "0.5"})
+
+
+def test_the_generated_values_cover_every_quoted_number():
+    values = json.loads((generated_figures() / "values.json").read_text(encoding="utf-8"))
+    missing = {name: where for name, where in quoted_numbers().items() if name not in values}
+    assert not missing, missing
+
+
+def test_wide_tables_are_reshaped_to_fit_the_column():
+    module = load_make_figures()
+    wide = ["| lr | run | a | b | c | d | e |", "|---|---|---|---|---|---|---|",
+            "| 0.5 | x | 1 | 2 | 3 | 4 | 5 |", "| 0.5 | y | 1 | 2 | 3 | 4 | 5 |",
+            "| 2.0 | x | 6 | 7 | 8 | 9 | 0 |"]
+    grouped = module.fit_to_column(wide)
+    assert grouped.count("| run | a | b | c | d | e |") == 2 and "lr = 2.0:" in grouped
+    transposed = module.fit_to_column([line + " f | g |" for line in wide])
+    assert transposed.splitlines()[0] == "| lr | 0.5 | 0.5 | 2.0 |"
+    assert module.fit_to_column(["| a | b |", "|---|---|", "| 1 | 2 |"]) == \
+        "| a | b |\n|---|---|\n| 1 | 2 |"
+
+
+def shown_generated_files(page: Path) -> list[str]:
+    return re.findall(r'--8<-- "figures/([^"]+)"', page.read_text(encoding="utf-8"))
+
+
+def assert_pages_show_the_generated_files(site: Path) -> None:
+    """Every table and printed output that a page includes is, cell by cell and line by
+    line, in the built page; no `{{ name }}` is left unfilled."""
+    import html as html_lib
+
+    checked = 0
+    for page in pages():
+        built = site / page.relative_to(DOCS).with_suffix("") / "index.html"
+        if page.name == "index.md":
+            built = site / page.relative_to(DOCS).parent / "index.html"
+        if not built.is_file():
+            continue
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", built.read_text(encoding="utf-8")))
+        assert "{{" not in text, f"{page.name} has an unfilled number"
+        for name in shown_generated_files(page):
+            generated = (FIGURES / name).read_text(encoding="utf-8")
+            if name.endswith(".md"):
+                pieces = [cell for line in generated.splitlines() if line.startswith("|")
+                          and not line.startswith("|---") for cell in line.strip("|").split("|")]
+            else:
+                pieces = generated.splitlines()
+            for piece in filter(None, (p.strip() for p in pieces)):
+                assert piece in text, f"{page.name} does not show {piece!r} from {name}"
+                checked += 1
+    assert checked > 50
+
+
 @pytest.mark.parametrize("page", RUNNABLE_PAGES)
 def test_python_examples_in_the_docs_run(page, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
@@ -181,6 +266,7 @@ def test_site_builds_with_warnings_as_errors(tmp_path):
     html = (tmp_path / "section2" / "index.html").read_text(encoding="utf-8")
     assert 'class="arithmatex"' in html  # the math is there for MathJax
     assert_offline(tmp_path)
+    assert_pages_show_the_generated_files(tmp_path)
     # Links to a section of another page land on a heading that exists.
     broken = []
     for page in pages():
