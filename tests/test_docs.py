@@ -5,6 +5,7 @@ docs/make_figures.py, its Python examples run, and the site builds with warnings
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -244,6 +245,17 @@ def assert_offline(site: Path) -> None:
     assert mathjax_config.is_file()
 
 
+def assert_no_doubled_headings(folder: Path) -> None:
+    """The API reference never shows a name twice in a row ("draw › draw": a module and
+    the function it is named after)."""
+    for page in folder.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        headings = [re.sub(r"<[^>]+>|¶|&para;", "", text).strip()
+                    for text in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html, re.S)]
+        doubled = [a for a, b in itertools.pairwise(headings) if a == b]
+        assert not doubled, f"{page.parent.name}: headings shown twice: {doubled}"
+
+
 def test_the_offline_check_sees_remote_assets(tmp_path):
     (tmp_path / "page.html").write_text(
         '<link rel="stylesheet" href="https://fonts.example/css">', encoding="utf-8")
@@ -267,6 +279,7 @@ def test_site_builds_with_warnings_as_errors(tmp_path):
     assert 'class="arithmatex"' in html  # the math is there for MathJax
     assert_offline(tmp_path)
     assert_pages_show_the_generated_files(tmp_path)
+    assert_no_doubled_headings(tmp_path / "api")
     # Links to a section of another page land on a heading that exists.
     broken = []
     for page in pages():
