@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = Path(__file__).resolve().parent / "figures"
+DOCS = Path(__file__).resolve().parent
+FIGURES = DOCS / "figures"
 sys.path.insert(0, str(ROOT))  # the checkout's minigrad, installed or not
 
 import minigrad as mg  # noqa: E402
@@ -36,6 +37,7 @@ from minigrad.experiments.datasets import load_digits  # noqa: E402
 
 CONCEPT_GRAPHS = ("concept_graph.svg", "concept_reverse.svg", "concept_detach.svg",
                   "concept_higher_order.svg")
+CUSTOM_FUNCTION_GRAPH = "custom_function.svg"
 EXAMPLE_RUNS = (  # script, arguments, figure (its printed output goes to output_*.txt)
     ("train_mlp", ["--data", "moons"], "train_mlp_moons.png"),
     ("train_mlp", ["--data", "spirals"], "train_mlp_spirals.png"),
@@ -78,6 +80,18 @@ def concept_graphs(out: Path) -> list[Path]:
     written.append(viz.render(dy, out / CONCEPT_GRAPHS[3], show_values=True,
                               title="the graph of dy/dx for y = x ** 3 (create_graph=True)"))
     return written
+
+
+def custom_function_graph(out: Path) -> list[Path]:
+    """The graph of the extending page's example, with the op that page defines."""
+    logmeanexp = _load("logmeanexp", DOCS / "code" / "logmeanexp.py").logmeanexp
+    x = mg.tensor([[0.5, -1.0, 2.0]], requires_grad=True, name="x")
+    w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True, name="w")
+    y = logmeanexp(x * w).sum()
+    y.name = "y"
+    y.backward(retain_graph=True)
+    return [viz.render(y, out / CUSTOM_FUNCTION_GRAPH, show_values=True,
+                       title="y = sum(logmeanexp(x * w)): a custom Function in the graph")]
 
 
 def number_tables(results: suite.Results, out: Path) -> list[Path]:
@@ -184,7 +198,7 @@ def output_name(script: str, argv: list[str]) -> str:
 
 def figure_names() -> set[str]:
     """Every file this script writes into docs/figures/."""
-    return {*demo.PLOT_FILES, *demo.GRAPH_FILES, *CONCEPT_GRAPHS,
+    return {*demo.PLOT_FILES, *demo.GRAPH_FILES, *CONCEPT_GRAPHS, CUSTOM_FUNCTION_GRAPH,
             *(f"numbers_{name}.md" for name in suite.SECTIONS), VALUES,
             *(figure for _, _, figure in EXAMPLE_RUNS),
             *(output_name(script, argv) for script, argv, _ in EXAMPLE_RUNS)}
@@ -213,7 +227,12 @@ def _example(name: str):
     the script runs, for its `example_helpers`."""
     if str(ROOT / "examples") not in sys.path:
         sys.path.insert(0, str(ROOT / "examples"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    return _load(name, ROOT / "examples" / f"{name}.py")
+
+
+def _load(name: str, path: Path):
+    """Import the Python file at `path` as module `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -231,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     written = demo.write_plots(results, args.out)
     written += demo.write_graphs(args.out)
     written += concept_graphs(args.out)
+    written += custom_function_graph(args.out)
     written += number_tables(results, args.out)
     written += write_values(results, args.out)
     if not args.skip_examples:

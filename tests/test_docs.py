@@ -23,7 +23,24 @@ FIGURES = DOCS / "figures"
 # The pages whose code blocks are complete programs (other pages may hold fragments).
 RUNNABLE_PAGES = ("quickstart.md", "section2.md", "batchnorm.md", "experiments.md",
                   "concepts/graph.md", "concepts/reverse-mode.md", "concepts/detach.md",
-                  "concepts/higher-order.md")
+                  "concepts/higher-order.md", "concepts/mechanics.md", "build-engine.md",
+                  "broadcasting.md", "extending.md")
+SNIPPET = re.compile(r'^--8<-- "([^"]+)"$', re.M)
+
+
+def with_snippets(text: str) -> str:
+    """`text` with each `--8<-- "file"` line replaced by the file, as MkDocs shows it (the
+    file is looked up in docs/, then in the repository's root)."""
+
+    def included(match: re.Match) -> str:
+        for base in (DOCS, ROOT):
+            if (base / match.group(1)).is_file():
+                return (base / match.group(1)).read_text(encoding="utf-8")
+        if match.group(1).startswith("figures/"):  # a build output, not code
+            return match.group(0)
+        raise AssertionError(f"snippet {match.group(1)} not found")
+
+    return SNIPPET.sub(included, text)
 
 
 def load_make_figures():
@@ -206,7 +223,7 @@ def assert_pages_show_the_generated_files(site: Path) -> None:
 def test_python_examples_in_the_docs_run(page, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    text = (DOCS / page).read_text(encoding="utf-8")
+    text = with_snippets((DOCS / page).read_text(encoding="utf-8"))
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks, f"{page} has no Python example"
     namespace: dict = {}
