@@ -19,7 +19,7 @@ test: setup
 docs: setup
 	$(BIN)/pip install -q -e '.[docs]'
 	$(BIN)/python docs/make_figures.py
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 PYTHONPATH=$(CURDIR) $(BIN)/mkdocs build --strict
 
 # Open the notebooks of docs/notebooks/ in Jupyter.
 notebooks: setup

@@ -2,9 +2,11 @@
 
 MathJax 2.7 comes from the `jupyter-server-mathjax` package (in the `docs` extra: the same
 MathJax that Jupyter serves offline). After every build this hook copies the package's
-static files into `site/assets/mathjax/`; `docs/javascripts/mathjax.js` configures it and
-`mkdocs.yml` loads it from there, so no page fetches anything from the network. The notebook
-pages (mkdocs-jupyter) load the same copy through `custom_mathjax_url`.
+static files into `site/assets/mathjax/`, and the site's settings
+(`docs/javascripts/mathjax-local.js`) as its `config/local/minigrad.js`;
+`docs/javascripts/mathjax.js` configures the pages and `mkdocs.yml` loads MathJax from
+there, so no page fetches anything from the network. The notebook pages (mkdocs-jupyter)
+load the same copy through `custom_mathjax_url`.
 """
 
 from __future__ import annotations
@@ -32,3 +34,6 @@ def on_post_build(config, **kwargs) -> None:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(mathjax_source(), target, ignore=shutil.ignore_patterns(*SKIPPED))
+    local = Path(config["docs_dir"]) / "javascripts" / "mathjax-local.js"
+    (target / "config" / "local").mkdir(exist_ok=True)
+    shutil.copyfile(local, target / "config" / "local" / "minigrad.js")

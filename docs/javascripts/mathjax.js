@@ -4,8 +4,9 @@
 // A notebook page loads MathJax with its own settings first: leave that one alone.
 if (!(window.MathJax && window.MathJax.Hub)) {
   window.MathJax = {
-    // The combined configuration the package ships (TeX input, HTML-CSS output, tex2jax).
-    config: ["TeX-AMS-MML_HTMLorMML-full.js"],
+    // The combined configuration the package ships (TeX input, HTML-CSS output, tex2jax),
+    // then the site's own (docs/javascripts/mathjax-local.js: fonts).
+    config: ["TeX-AMS-MML_HTMLorMML-full.js", "local/minigrad.js"],
     tex2jax: {
       inlineMath: [["\\(", "\\)"]],
       displayMath: [["\\[", "\\]"]],
@@ -14,8 +15,6 @@ if (!(window.MathJax && window.MathJax.Hub)) {
       ignoreClass: ".*",
       processClass: "arithmatex"
     },
-    "HTML-CSS": { availableFonts: [], webFont: "STIX-Web", imageFont: null },
-    messageStyle: "none",
     menuSettings: { zoom: "None" },
     showMathMenu: false
   };
