@@ -122,6 +122,11 @@ def relu(x: Tensor) -> Tensor:
 
 
 def tanh(x: Tensor) -> Tensor:
+    """The hyperbolic tangent, elementwise (`x.tanh()`).   VJP: x_bar = g * (1 - tanh(x)^2).
+
+    >>> tanh(mg.zeros(2))
+    tensor([0., 0.], dtype=float32)
+    """
     return as_tensor(x).tanh()
 
 
