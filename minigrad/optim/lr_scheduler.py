@@ -29,18 +29,23 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
+        """Advance one epoch and set every group's learning rate (call after
+        `optimizer.step()`)."""
         self.last_epoch += 1
         self._last_lr = [self.lr_at(base, self.last_epoch) for base in self.base_lrs]
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
     def get_last_lr(self) -> list[float]:
+        """The learning rates of the groups, as set by the last `step`."""
         return list(self._last_lr)
 
     def state_dict(self) -> dict:
+        """The schedule's state (everything but the optimizer), for checkpoints."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a state from `state_dict()`."""
         self.__dict__.update(state_dict)
 
 
