@@ -146,5 +146,10 @@ class Arithmetic:
         dtype = dtypes.numeric_dtype(dtype, "astype")
         return self if dtype == self.dtype else prim.cast.apply(self, dtype=dtype)
 
-    def float(self) -> Tensor: return self.astype(np.float32)
-    def double(self) -> Tensor: return self.astype(np.float64)
+    def float(self) -> Tensor:
+        """`astype(float32)`."""
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """`astype(float64)`."""
+        return self.astype(np.float64)

@@ -83,6 +83,8 @@ class Tensor(Arithmetic, Reductions, Shaping):
     # --- autograd attributes --------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        """Whether ops on this tensor are recorded for backward; settable on leaves of a
+        floating dtype."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -157,18 +159,22 @@ class Tensor(Arithmetic, Reductions, Shaping):
     # --- array attributes -----------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The sizes of the axes, a tuple (NumPy's `shape`)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data (float32 unless said otherwise)."""
         return self.data.dtype
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     def numpy(self) -> np.ndarray:
@@ -176,11 +182,17 @@ class Tensor(Arithmetic, Reductions, Shaping):
         return self.data
 
     def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number.
+
+        >>> mg.tensor([2.5]).item()
+        2.5
+        """
         if self.data.size != 1:
             raise ValueError(f"item: the tensor has {self.data.size} elements, not 1")
         return self.data.item()
 
     def tolist(self):
+        """The data as nested Python lists (numbers for a 0-d tensor)."""
         return self.data.tolist()
 
     def __len__(self) -> int:
