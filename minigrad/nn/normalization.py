@@ -129,7 +129,8 @@ class BatchNorm1d(_BatchNorm):
         track_running_stats: keep running statistics for evaluation.
         stats: "batch" (differentiated, as PyTorch) or "detached".
         fused: one fused op (fast) or the composed graph (drawable).
-        dtype: of the parameters and buffers (the default float dtype if None).
+        dtype (np.dtype | None): of the parameters and buffers (the default float dtype if
+            None).
 
     >>> bn = nn.BatchNorm1d(3)
     >>> y = bn(mg.randn(8, 3))
