@@ -26,6 +26,14 @@ from minigrad.tensor.shaping import Shaping
 class Tensor(Arithmetic, Reductions, Shaping):
     """An n-d array with reverse-mode automatic differentiation.
 
+    Attributes:
+        data (np.ndarray): the values; writing into it is outside autograd.
+        grad (Tensor | None): the gradient that `backward()` accumulated (leaves, and
+            tensors that called `retain_grad()`); None before the first backward.
+        grad_fn (Node | None): the graph node of the op that made this tensor; None for
+            leaves.
+        name (str | None): a label for drawings and error messages.
+
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (x * x).sum().backward()
     >>> x.grad
