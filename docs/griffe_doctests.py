@@ -17,7 +17,6 @@ import re
 
 import griffe
 
-
 EXAMPLE_HEADING = re.compile(r"^(\s*)Example:[ \t]*$", re.M)
 
 

@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))  # the checkout's minigrad, installed or not
 
 import minigrad as mg  # noqa: E402
 from minigrad import demo, viz  # noqa: E402
-from minigrad.experiments import suite  # noqa: E402
-from minigrad.experiments import section2_problem  # noqa: E402
+from minigrad.experiments import section2_problem, suite  # noqa: E402
 from minigrad.experiments.datasets import load_digits  # noqa: E402
 
 CONCEPT_GRAPHS = ("concept_graph.svg", "concept_reverse.svg", "concept_detach.svg",
