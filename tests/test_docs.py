@@ -25,6 +25,7 @@ RUNNABLE_PAGES = ("quickstart.md", "section2.md", "batchnorm.md", "experiments.m
                   "concepts/graph.md", "concepts/reverse-mode.md", "concepts/detach.md",
                   "concepts/higher-order.md", "concepts/mechanics.md", "build-engine.md",
                   "broadcasting.md", "extending.md")
+MAX_FIGURE_WIDTH = 1100  # pixels
 SNIPPET = re.compile(r'^--8<-- "([^"]+)"$', re.M)
 
 
@@ -94,7 +95,12 @@ def test_figures_are_small_and_well_formed():
     for path in generated_figures().iterdir():
         assert path.stat().st_size < 400_000, f"{path.name} is too large for a page"
         if path.suffix == ".png":
-            assert path.read_bytes().startswith(b"\x89PNG")
+            header = path.read_bytes()[:24]
+            assert header.startswith(b"\x89PNG")
+            # Shown in a column about 700 px wide: a wider figure (four panels in a row
+            # was 1584 px) shrinks its labels below reading size.
+            width = int.from_bytes(header[16:20], "big")
+            assert width <= MAX_FIGURE_WIDTH, f"{path.name} is {width} px wide"
         elif path.suffix == ".svg":
             assert "<svg" in path.read_text(encoding="utf-8")
 
