@@ -57,7 +57,16 @@ def _positive_int(owner: str, name: str, value) -> int:
 
 class StepLR(LRScheduler):
     """lr = base_lr * gamma ** (epoch // step_size): decay by `gamma` every `step_size`
-    epochs."""
+    epochs.
+
+    >>> opt = mg.optim.SGD(model.parameters(), lr=1.0)
+    >>> schedule = mg.optim.StepLR(opt, step_size=2, gamma=0.5)
+    >>> for epoch in range(4):
+    ...     opt.step()        # after the epoch's training steps
+    ...     schedule.step()
+    >>> schedule.get_last_lr()
+    [0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -71,7 +80,16 @@ class StepLR(LRScheduler):
 
 class CosineAnnealingLR(LRScheduler):
     """lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2: from base_lr
-    down to eta_min over T_max epochs along half a cosine (SGDR without restarts)."""
+    down to eta_min over T_max epochs along half a cosine (SGDR without restarts).
+
+    >>> opt = mg.optim.SGD(model.parameters(), lr=1.0)
+    >>> schedule = mg.optim.CosineAnnealingLR(opt, T_max=4)
+    >>> for epoch in range(2):
+    ...     opt.step()
+    ...     schedule.step()
+    >>> schedule.get_last_lr()
+    [0.5]
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:
