@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 OUT    ?= demo-output
 EXTRAS ?= dev,plot,examples
 
-.PHONY: demo test docs bench lint setup dot clean
+.PHONY: demo test docs notebooks dist bench lint setup dot clean
 
 demo: setup
 	$(BIN)/python -m minigrad demo --out $(OUT)
@@ -14,10 +14,24 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The site in site/: figures and measured numbers into docs/figures/ (ignored by git), then
+# MkDocs, which executes the notebooks and copies MathJax into the site (works offline).
 docs: setup
 	$(BIN)/pip install -q -e '.[docs]'
 	$(BIN)/python docs/make_figures.py
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 PYTHONPATH=$(CURDIR) $(BIN)/mkdocs build --strict
+
+# Open the notebooks of docs/notebooks/ in Jupyter.
+notebooks: setup
+	$(BIN)/pip install -q -e '.[docs,notebooks]'
+	$(BIN)/jupyter lab docs/notebooks
+
+# The sdist and the wheel in dist/, their metadata checked as PyPI would.
+dist: setup
+	$(BIN)/pip install -q -e '.[release]'
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
@@ -37,4 +51,4 @@ dot:
 	@sh scripts/ensure-dot.sh
 
 clean:
-	rm -rf $(VENV) $(OUT) site .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OUT) site dist docs/figures .cache .pytest_cache .hypothesis

@@ -1,5 +1,9 @@
 """A griffe extension for the API reference: doctest examples become code blocks.
 
+A docstring's `Example:` heading is read as `Examples:`, the Google-style section that
+the docstring parser turns into code (griffe knows only the plural; the singular would
+render as an admonition whose `>>>` lines become nested quotes).
+
 Docstrings in minigrad show small examples the way `doctest` reads them: lines that start
 with `>>>`, followed by the expected output. Markdown would render those as running text
 (and read `[1.0, 2.0]` in an output as a link), so this extension wraps each such block
@@ -9,7 +13,11 @@ sections (indented) are left to the docstring parser, and fenced blocks are left
 
 from __future__ import annotations
 
+import re
+
 import griffe
+
+EXAMPLE_HEADING = re.compile(r"^(\s*)Example:[ \t]*$", re.M)
 
 
 def fence_doctests(text: str) -> str:
@@ -36,4 +44,5 @@ class DoctestBlocks(griffe.Extension):
 
     def on_instance(self, *, obj: griffe.Object, **kwargs) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+            value = EXAMPLE_HEADING.sub(r"\1Examples:", obj.docstring.value)
+            obj.docstring.value = fence_doctests(value)

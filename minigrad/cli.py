@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from minigrad import __version__
+
 # A path of the wrong kind was given: a usage error. Any other OSError happened at run time.
 USAGE_ERRORS = (IsADirectoryError, NotADirectoryError, FileExistsError)
 
@@ -44,6 +46,7 @@ def _demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m minigrad", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"minigrad {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run the demo and write its files to --out")
     demo.add_argument("--out", default="demo-output", help="folder for the demo's files")

@@ -30,14 +30,30 @@ def _sample_dtype(dtype, factory: str) -> np.dtype:
 
 
 def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given shape (sizes as arguments or one tuple), in the
+    default float dtype unless `dtype` says otherwise.
+
+    >>> mg.zeros(2, 3).shape
+    (2, 3)
+    """
     return _make(np.zeros(new_shape(shape, "zeros"), _float_dtype(dtype)), requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given shape; see `zeros`.
+
+    >>> mg.ones(3)
+    tensor([1., 1., 1.], dtype=float32)
+    """
     return _make(np.ones(new_shape(shape, "ones"), _float_dtype(dtype)), requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of `shape` filled with `fill_value`; the dtype is the value's unless given.
+
+    >>> mg.full((2,), 7.0)
+    tensor([7., 7.], dtype=float32)
+    """
     shape = new_shape((shape,), "full")
     if dtype is None:
         dtype = np.asarray(dtypes.as_array(fill_value)).dtype
@@ -45,10 +61,20 @@ def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape and dtype of `t` (or `dtype`); a new leaf, never in `t`'s graph.
+
+    >>> mg.zeros_like(mg.ones(2, 2)).shape
+    (2, 2)
+    """
     return _make(np.zeros(t.shape, t.dtype if dtype is None else dtype), requires_grad)
 
 
 def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape and dtype of `t` (or `dtype`); see `zeros_like`.
+
+    >>> mg.ones_like(mg.zeros(2))
+    tensor([1., 1.], dtype=float32)
+    """
     return _make(np.ones(t.shape, t.dtype if dtype is None else dtype), requires_grad)
 
 
@@ -65,6 +91,12 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
 
 
 def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix with `n` rows and `m` columns (`n` by default).
+
+    >>> mg.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]], dtype=float32)
+    """
     new_shape((n, n if m is None else m), "eye")
     return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 

@@ -24,6 +24,7 @@ class RemovableHandle:
         self.id = next(_ids)
 
     def remove(self) -> None:
+        """Unregister the hook (again is harmless)."""
         self._hooks.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:

@@ -91,6 +91,7 @@ class Node:
     # -- graph inspection ---------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The printable name of the node's op (`"mul"`), as drawings show it."""
         return self.op.name
 
     @property
@@ -122,10 +123,15 @@ class Function:
 
     @staticmethod
     def forward(ctx: Node, *arrays: np.ndarray, **params) -> np.ndarray:
+        """The op on NumPy arrays (the inputs' data) and keyword parameters; returns an
+        array. `ctx.save_for_backward(...)` keeps what `backward` needs."""
         raise NotImplementedError  # each primitive defines it
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor):
+        """The VJP: from the gradient of the output (a Tensor) to one gradient per input (a
+        Tensor, or None for an input that needs none), written with Tensor operations so
+        that it can be differentiated again. The engine sums each to its input's shape."""
         raise NotImplementedError  # each differentiable primitive defines it
 
     @staticmethod

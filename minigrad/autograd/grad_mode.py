@@ -14,7 +14,12 @@ _mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """True when new operations on tensors that require grad are recorded."""
+    """True when new operations on tensors that require grad are recorded.
+
+    >>> with mg.no_grad():
+    ...     print(mg.is_grad_enabled())
+    False
+    """
     return _mode.enabled
 
 
@@ -45,14 +50,28 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):
-    """Operations inside record nothing: `with no_grad(): ...` or `@no_grad()`."""
+    """Operations inside record nothing: `with no_grad(): ...` or `@no_grad()`.
+
+    >>> w = mg.ones(2, requires_grad=True)
+    >>> with mg.no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad, y.grad_fn is None
+    (False, True)
+    """
 
     def __init__(self) -> None:
         super().__init__(False)
 
 
 class enable_grad(_GradModeContext):
-    """Turn recording back on inside a `no_grad` block."""
+    """Turn recording back on inside a `no_grad` block.
+
+    >>> w = mg.ones(2, requires_grad=True)
+    >>> with mg.no_grad(), mg.enable_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    True
+    """
 
     def __init__(self) -> None:
         super().__init__(True)
@@ -60,7 +79,14 @@ class enable_grad(_GradModeContext):
 
 class set_grad_enabled(_GradModeContext):
     """Set grad mode: at once when called (`set_grad_enabled(False)`), or for a `with`
-    block or a decorated function, restoring the previous mode afterwards (as PyTorch)."""
+    block or a decorated function, restoring the previous mode afterwards (as PyTorch).
+
+    >>> training = False
+    >>> with mg.set_grad_enabled(training):
+    ...     y = mg.ones(2, requires_grad=True) * 2
+    >>> y.requires_grad
+    False
+    """
 
     def __init__(self, enabled: bool) -> None:
         super().__init__(enabled)

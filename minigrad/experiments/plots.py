@@ -3,17 +3,37 @@
 Each function takes the dicts the experiments return and gives back a matplotlib `Figure`
 (built without pyplot, so no display or backend is needed); `save` writes it to a file.
 matplotlib is imported when a plot is made: it is an optional dependency.
+
+The figures are laid out for a documentation column about 700 pixels wide: at most two
+panels side by side (four panels make a 2x2 grid) and fonts that stay readable there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 DETACHED_COLOUR, FULL_COLOUR, INTERVAL_COLOUR = "#c0392b", "#2471a3", "#7d3c98"
 UNIT_STYLES = ("-", "--", ":", "-.")
+# Sizes in points at the default 110 dpi: a 2-panel-wide figure is ~920 px, shown at ~75%.
+READABLE = {"font.size": 12, "axes.titlesize": 12, "legend.fontsize": 10,
+            "figure.titlesize": 13}
+
+
+def _readable(make: Callable) -> Callable:
+    """Build the figure with fonts readable at the documentation's column width."""
+
+    @functools.wraps(make)
+    def wrapper(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(READABLE):
+            return make(*args, **kwargs)
+
+    return wrapper
 
 
 def _figure(columns: int, width: float = 4.2, height: float = 3.2, rows: int = 1):
@@ -34,9 +54,11 @@ def save(figure, path: str | Path, dpi: int = 110) -> Path:
     return path
 
 
+@_readable
 def bias_drift_figure(detached: Mapping[str, np.ndarray], full: Mapping[str, np.ndarray]):
-    """b, dl/db and the loss against the step, E[x] detached vs differentiated."""
-    figure, (ax_b, ax_grad, ax_loss) = _figure(3)
+    """b, dl/db, the loss and the change of the layer's output against the step, E[x]
+    detached vs differentiated (2x2)."""
+    figure, (ax_b, ax_grad, ax_loss, ax_out) = _figure(2, rows=2)
     steps = np.arange(len(detached["loss"]))
     for unit in range(detached["b"].shape[1]):  # line style: unit; colour: mode
         style = UNIT_STYLES[unit % len(UNIT_STYLES)]
@@ -47,14 +69,18 @@ def bias_drift_figure(detached: Mapping[str, np.ndarray], full: Mapping[str, np.
         ax_grad.plot(steps, detached["grad_b"][:, unit], style, color=DETACHED_COLOUR)
         ax_grad.plot(steps, full["grad_b"][:, unit], style, color=FULL_COLOUR)
     ax_b.set_title("the bias b (one line per unit)")
-    ax_b.legend(fontsize=8)
-    ax_grad.set_title("∂l/∂b: the same every step, or exactly 0")
+    ax_b.legend()
+    ax_grad.set_title("∂l/∂b: the same every step, or 0")
     ax_loss.plot(steps, detached["loss"], color=DETACHED_COLOUR, lw=3, label="E[x] detached")
     ax_loss.plot(steps, full["loss"], "--", color=FULL_COLOUR, lw=2,
                  label="E[x] differentiated")
     _flat_limits(ax_loss, detached["loss"])
-    ax_loss.set_title("the loss: never changes in either mode")
-    ax_loss.legend(fontsize=8)
+    ax_loss.set_title("the loss: never changes")
+    ax_loss.legend()
+    ax_out.plot(steps, detached["output_change"], color=DETACHED_COLOUR, lw=3)
+    ax_out.plot(steps, full["output_change"], "--", color=FULL_COLOUR, lw=2)
+    ax_out.set_ylim(-0.05, 1.0)  # on the scale of x̂ itself: rounding (1e-15) looks like 0
+    ax_out.set_title("max |x̂ − x̂ at step 0|: flat at 0")
     return figure
 
 
@@ -65,6 +91,7 @@ def _flat_limits(ax, values: np.ndarray) -> None:
     ax.set_ylim(centre * 0.95, centre * 1.05)
 
 
+@_readable
 def bias_heads_figure(runs: Mapping[str, Mapping[str, np.ndarray]]):
     """||b|| and the loss against the step for several heads (one run per label)."""
     figure, (ax_b, ax_loss) = _figure(2)
@@ -73,15 +100,17 @@ def bias_heads_figure(runs: Mapping[str, Mapping[str, np.ndarray]]):
         line, = ax_b.plot(steps, np.linalg.norm(result["b"], axis=1), label=label)
         ax_loss.plot(steps, result["loss"], color=line.get_color(), label=label)
     ax_b.set_title("‖b‖ with E[x] detached")
-    ax_b.legend(fontsize=8)
+    ax_b.legend(fontsize=9)
     ax_loss.set_title("loss")
     return figure
 
 
+@_readable
 def scale_drift_figure(batch: Mapping[str, np.ndarray], detached: Mapping[str, np.ndarray],
                        title: str, row: int | None = None):
-    """||W||² (or one row's ||W_j||²), the radial share of the gradient, loss and accuracy."""
-    figure, axes = _figure(4, width=3.6)
+    """||W||² (or one row's ||W_j||²), the radial share of the gradient, loss and accuracy
+    (2x2)."""
+    figure, axes = _figure(2, rows=2)
     ax_norm, ax_cos, ax_loss, ax_acc = axes
     for result, colour, label in ((batch, FULL_COLOUR, "μ, σ differentiated"),
                                   (detached, DETACHED_COLOUR, "μ, σ detached")):
@@ -92,8 +121,8 @@ def scale_drift_figure(batch: Mapping[str, np.ndarray], detached: Mapping[str, n
         ax_loss.plot(steps, result["loss"], color=colour)
         ax_acc.plot(steps, result["test_accuracy"], color=colour)
     ax_norm.set_title("‖W‖²" if row is None else f"‖W_{row}‖² (one unit)")
-    ax_norm.legend(fontsize=8)
-    ax_cos.set_title("radial share ⟨W, g⟩ / (‖W‖‖g‖)")
+    ax_norm.legend()
+    ax_cos.set_title("radial share ⟨W, g⟩ / (‖W‖ ‖g‖)")
     ax_loss.set_title("training loss")
     ax_loss.set_yscale("log")
     ax_acc.set_title("test accuracy")
@@ -105,9 +134,10 @@ def scale_drift_figure(batch: Mapping[str, np.ndarray], detached: Mapping[str, n
 CEILING = 1e8  # values of runs that blew up are drawn at this height
 
 
+@_readable
 def interval_stats_figure(runs: Mapping[str, Mapping[str, np.ndarray]], title: str = ""):
-    """Training loss, test accuracy and the first layer's ||b|| and ||W|| per run."""
-    figure, axes = _figure(4, width=3.6)
+    """Training loss, test accuracy and the first layer's ||b|| and ||W|| per run (2x2)."""
+    figure, axes = _figure(2, rows=2)
     ax_loss, ax_acc, ax_b, ax_w = axes
     clipped = False
     for label, result in runs.items():
@@ -121,7 +151,7 @@ def interval_stats_figure(runs: Mapping[str, Mapping[str, np.ndarray]], title: s
         ax_b.plot(steps, b_norm, color=colour)
         ax_w.plot(steps, w_norm, color=colour)
     ax_loss.set_title("training loss (smoothed)")
-    ax_acc.legend(*ax_loss.get_legend_handles_labels(), fontsize=7, loc="lower right")
+    ax_acc.legend(*ax_loss.get_legend_handles_labels(), fontsize=9, loc="lower right")
     ax_acc.set_title("test accuracy")
     ax_acc.set_ylim(0, 1)
     ax_b.set_title("‖b‖ of the normalized layer")
@@ -129,7 +159,7 @@ def interval_stats_figure(runs: Mapping[str, Mapping[str, np.ndarray]], title: s
     for ax in (ax_loss, ax_b, ax_w):
         ax.set_yscale("log")
     if clipped:
-        title += f" (values above {CEILING:.0e} drawn at {CEILING:.0e}; NaN not drawn)"
+        title += f"\n(values above {CEILING:.0e} drawn at {CEILING:.0e}; NaN not drawn)"
     if title:
         figure.suptitle(title)
     return figure

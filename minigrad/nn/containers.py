@@ -16,6 +16,7 @@ class _IndexedModules(Module):
             self.append(module)
 
     def append(self, module: Module) -> _IndexedModules:
+        """Add `module` at the end; returns the container."""
         if not isinstance(module, Module):
             raise TypeError(
                 f"{type(self).__name__}: expected a Module, got {type(module).__name__} "

@@ -69,15 +69,22 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
 
 
 def constant_(tensor: Tensor, value: float) -> Tensor:
+    """Fill `tensor` with `value`, in place and outside autograd; returns it.
+
+    >>> constant_(mg.zeros(2), 0.5)
+    tensor([0.5, 0.5], dtype=float32)
+    """
     tensor.data[...] = value
     return tensor
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill `tensor` with zeros, in place; returns it (`constant_(tensor, 0)`)."""
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill `tensor` with ones, in place; returns it (`constant_(tensor, 1)`)."""
     return constant_(tensor, 1.0)
 
 

@@ -66,6 +66,8 @@ class Module:
         setattr_(self, "_forward_hooks", {})
 
     def forward(self, *args, **kwargs):
+        """The module's computation; every subclass defines it. Call the module
+        (`module(x)`), not `forward`, so that the hooks run around it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
@@ -190,10 +192,16 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """This module and every submodule, depth first, each once.
+
+        >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).modules()]
+        ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each direct submodule, each once, in assignment order."""
         seen = set()
         for name, module in self._modules.items():
             if module is not None and module not in seen:
@@ -201,6 +209,11 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct submodules (not their submodules), each once.
+
+        >>> len(list(nn.Sequential(nn.Linear(2, 2), nn.ReLU()).children()))
+        2
+        """
         for _, module in self.named_children():
             yield module
 
@@ -220,13 +233,26 @@ class Module:
         return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter of this module and (with `recurse`) its submodules, each once:
+        what an optimizer takes.
+
+        >>> [tuple(p.shape) for p in nn.Linear(3, 2).parameters()]
+        [(2, 3), (2,)]
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs: state that is saved but not trained
+        (`running_mean`, `running_var`, ...)."""
         return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer of this module and (with `recurse`) its submodules.
+
+        >>> [tuple(b.shape) for b in nn.BatchNorm1d(4).buffers()][:2]
+        [(4,), (4,)]
+        """
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -249,6 +275,7 @@ class Module:
             param.grad = None
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set `requires_grad` on every parameter (False freezes the module); returns it."""
         for param in self.parameters():
             param.requires_grad = requires_grad
         return self

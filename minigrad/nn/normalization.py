@@ -15,17 +15,8 @@ from minigrad.tensor import Tensor
 
 
 class _BatchNorm(Module):
-    """Batch Normalization over axis 1 (the channels), with PyTorch's semantics.
-
-    Training normalizes with the mini-batch statistics and updates the buffers
-    `running_mean`, `running_var` (unbiased) and `num_batches_tracked`; `momentum=None`
-    makes the running statistics a cumulative average over all batches seen. Evaluation
-    normalizes with the running statistics (with `track_running_stats=False`, with the
-    batch statistics). `weight` (gamma) and `bias` (beta) exist when `affine`.
-
-    `stats="detached"` treats the batch statistics as constants in the gradient (see
-    `minigrad.nn.functional.batch_norm`); `fused=False` builds the graph from primitives.
-    """
+    """What `BatchNorm1d` and `BatchNorm2d` share: Batch Normalization over axis 1 (the
+    channels), with PyTorch's semantics. The public classes document it."""
 
     _layouts: tuple[int, ...] = ()
     _layout_text = ""
@@ -59,12 +50,14 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches tracked."""
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
             self.num_batches_tracked.data[...] = 0
 
     def reset_parameters(self) -> None:
+        """Reset the running statistics, and `weight` to 1 and `bias` to 0."""
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
@@ -109,14 +102,53 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch Normalization of (N, C) or (N, C, L) inputs, over N (and L) per channel C."""
+    """Batch Normalization of (N, C) or (N, C, L) inputs, over N (and L) per channel C:
+    `y = (x - mean) / sqrt(var + eps) * weight + bias`, with PyTorch's semantics.
+
+    **Training** (`model.train()`, the default) normalizes with the mini-batch's mean and
+    biased variance, differentiates through them (so a bias before the layer gets no
+    gradient, section 2 of the paper), and updates the buffers `running_mean`,
+    `running_var` (unbiased) and `num_batches_tracked`, which training never reads:
+    `running = (1 - momentum) * running + momentum * batch`; `momentum=None` makes them a
+    cumulative average over all batches seen. **Evaluation** (`model.eval()`) normalizes
+    with the running statistics, so an example's output depends on that example alone;
+    with `track_running_stats=False` there are no buffers and evaluation uses the batch's
+    statistics too. `weight` (gamma) and `bias` (beta) exist when `affine`.
+
+    Two options are minigrad's own, for studying the method: `stats="detached"` treats the
+    batch statistics as constants in the gradient (the normalization "outside the
+    gradient step" of section 2, see `minigrad.nn.functional.batch_norm`), and
+    `fused=False` builds the graph from primitives instead of the one fused op (same
+    values and gradients, a graph to draw).
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance before the square root.
+        momentum: weight of the new batch in the running statistics, or None.
+        affine: learn `weight` and `bias`.
+        track_running_stats: keep running statistics for evaluation.
+        stats: "batch" (differentiated, as PyTorch) or "detached".
+        fused: one fused op (fast) or the composed graph (drawable).
+        dtype (np.dtype | None): of the parameters and buffers (the default float dtype if
+            None).
+
+    >>> bn = nn.BatchNorm1d(3)
+    >>> y = bn(mg.randn(8, 3))
+    >>> [round(float(m), 6) + 0.0 for m in y.mean(axis=0).numpy()]
+    [0.0, 0.0, 0.0]
+    """
 
     _layouts = (2, 3)
     _layout_text = "a 2-D (N, C) or 3-D (N, C, L)"
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch Normalization of (N, C, H, W) inputs, over N, H and W per channel C."""
+    """Batch Normalization of (N, C, H, W) inputs, over N, H and W per channel C; the
+    arguments, modes and options are those of `BatchNorm1d`.
+
+    >>> nn.BatchNorm2d(4)(mg.randn(2, 4, 5, 5)).shape
+    (2, 4, 5, 5)
+    """
 
     _layouts = (4,)
     _layout_text = "a 4-D (N, C, H, W)"

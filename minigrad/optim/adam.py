@@ -24,6 +24,15 @@ class Adam(Optimizer):
 
     The update runs in place in the parameter's dtype (float32 state for a float32 model,
     no float64 temporaries), chunk by chunk with one reused scratch array.
+
+    >>> w = mg.zeros(1, requires_grad=True)
+    >>> opt = Adam([w], lr=0.1)
+    >>> for _ in range(200):
+    ...     opt.zero_grad()
+    ...     ((w - 3.0) ** 2).sum().backward()
+    ...     opt.step()
+    >>> round(w.item(), 2)
+    3.0
     """
 
     _decoupled_weight_decay = False

@@ -29,18 +29,23 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
+        """Advance one epoch and set every group's learning rate (call after
+        `optimizer.step()`)."""
         self.last_epoch += 1
         self._last_lr = [self.lr_at(base, self.last_epoch) for base in self.base_lrs]
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
     def get_last_lr(self) -> list[float]:
+        """The learning rates of the groups, as set by the last `step`."""
         return list(self._last_lr)
 
     def state_dict(self) -> dict:
+        """The schedule's state (everything but the optimizer), for checkpoints."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a state from `state_dict()`."""
         self.__dict__.update(state_dict)
 
 
@@ -52,7 +57,16 @@ def _positive_int(owner: str, name: str, value) -> int:
 
 class StepLR(LRScheduler):
     """lr = base_lr * gamma ** (epoch // step_size): decay by `gamma` every `step_size`
-    epochs."""
+    epochs.
+
+    >>> opt = mg.optim.SGD(model.parameters(), lr=1.0)
+    >>> schedule = mg.optim.StepLR(opt, step_size=2, gamma=0.5)
+    >>> for epoch in range(4):
+    ...     opt.step()        # after the epoch's training steps
+    ...     schedule.step()
+    >>> schedule.get_last_lr()
+    [0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -66,7 +80,16 @@ class StepLR(LRScheduler):
 
 class CosineAnnealingLR(LRScheduler):
     """lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2: from base_lr
-    down to eta_min over T_max epochs along half a cosine (SGDR without restarts)."""
+    down to eta_min over T_max epochs along half a cosine (SGDR without restarts).
+
+    >>> opt = mg.optim.SGD(model.parameters(), lr=1.0)
+    >>> schedule = mg.optim.CosineAnnealingLR(opt, T_max=4)
+    >>> for epoch in range(2):
+    ...     opt.step()
+    ...     schedule.step()
+    >>> schedule.get_last_lr()
+    [0.5]
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:

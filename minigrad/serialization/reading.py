@@ -79,6 +79,7 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES) 
     a valid minigrad checkpoint, or if its arrays total more than `max_bytes` bytes
     (default 1 GiB; None lifts the limit). Never unpickles, never runs code.
 
+    >>> minigrad.save({"model": model.state_dict(), "step": 100}, "ckpt.npz")
     >>> minigrad.load("ckpt.npz")["step"]
     100
     """

@@ -57,15 +57,54 @@ class Arithmetic:
     def __ne__(self, other): return self.wrap(self.data != self._operand(other).data)
 
     # --- elementwise math -----------------------------------------------------------
-    def exp(self) -> Tensor: return prim.exp.apply(dtypes.as_float(self))
-    def log(self) -> Tensor: return prim.log.apply(dtypes.as_float(self))
-    def sqrt(self) -> Tensor: return prim.sqrt.apply(dtypes.as_float(self))
-    def abs(self) -> Tensor: return prim.abs.apply(self)
-    def erf(self) -> Tensor: return prim.erf.apply(dtypes.as_float(self))
-    def relu(self) -> Tensor: return prim.relu.apply(self)
-    def tanh(self) -> Tensor: return prim.tanh.apply(dtypes.as_float(self))
-    def sigmoid(self) -> Tensor: return prim.sigmoid.apply(dtypes.as_float(self))
-    def softplus(self) -> Tensor: return prim.softplus.apply(dtypes.as_float(self))
+    # Integer tensors become floating point first (the default float dtype).
+    def exp(self) -> Tensor:
+        """e**x, elementwise.   VJP: x_bar = g * exp(x).
+
+        >>> mg.tensor([0.0, 1.0]).exp()
+        tensor([1.    , 2.7183], dtype=float32)
+        """
+        return prim.exp.apply(dtypes.as_float(self))
+
+    def log(self) -> Tensor:
+        """The natural logarithm, elementwise (-inf at 0).   VJP: x_bar = g / x."""
+        return prim.log.apply(dtypes.as_float(self))
+
+    def sqrt(self) -> Tensor:
+        """The square root, elementwise.   VJP: x_bar = g / (2 sqrt(x)).
+
+        >>> mg.tensor([4.0, 9.0]).sqrt()
+        tensor([2., 3.], dtype=float32)
+        """
+        return prim.sqrt.apply(dtypes.as_float(self))
+
+    def abs(self) -> Tensor:
+        """|x|, elementwise.   VJP: x_bar = g * sign(x) (0 at 0)."""
+        return prim.abs.apply(self)
+
+    def erf(self) -> Tensor:
+        """The error function, elementwise.   VJP: x_bar = g * 2/sqrt(pi) * exp(-x^2)."""
+        return prim.erf.apply(dtypes.as_float(self))
+
+    def relu(self) -> Tensor:
+        """max(x, 0), elementwise.   VJP: x_bar = g where x > 0, else 0.
+
+        >>> mg.tensor([-1.0, 2.0]).relu()
+        tensor([0., 2.], dtype=float32)
+        """
+        return prim.relu.apply(self)
+
+    def tanh(self) -> Tensor:
+        """The hyperbolic tangent, elementwise.   VJP: x_bar = g * (1 - tanh(x)^2)."""
+        return prim.tanh.apply(dtypes.as_float(self))
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e**-x), elementwise.   VJP: x_bar = g * s * (1 - s), s = sigmoid(x)."""
+        return prim.sigmoid.apply(dtypes.as_float(self))
+
+    def softplus(self) -> Tensor:
+        """log(1 + e**x), elementwise, without overflow.   VJP: x_bar = g * sigmoid(x)."""
+        return prim.softplus.apply(dtypes.as_float(self))
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch."""
@@ -77,12 +116,25 @@ class Arithmetic:
         return prim.gelu.apply(dtypes.as_float(self))
 
     def maximum(self, other) -> Tensor:
+        """The larger of `self` and `other`, elementwise (broadcasting); ties share the
+        gradient.
+
+        >>> mg.tensor([1.0, 5.0]).maximum(3.0)
+        tensor([3., 5.], dtype=float32)
+        """
         return prim.maximum.apply(*promote(self, self._operand(other)))
 
     def minimum(self, other) -> Tensor:
+        """The smaller of `self` and `other`, elementwise (broadcasting); see `maximum`."""
         return prim.minimum.apply(*promote(self, self._operand(other)))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
+        """Values limited to [min, max] (either bound may be None); `clamp` is the same.
+        VJP: x_bar = g within [min, max], 0 outside.
+
+        >>> mg.tensor([-2.0, 0.5, 2.0]).clip(-1.0, 1.0)
+        tensor([-1. ,  0.5,  1. ], dtype=float32)
+        """
         if min is None and max is None:
             raise ValueError("clip: give at least one of min and max")
         return prim.clip.apply(self, low=min, high=max)
@@ -94,5 +146,10 @@ class Arithmetic:
         dtype = dtypes.numeric_dtype(dtype, "astype")
         return self if dtype == self.dtype else prim.cast.apply(self, dtype=dtype)
 
-    def float(self) -> Tensor: return self.astype(np.float32)
-    def double(self) -> Tensor: return self.astype(np.float64)
+    def float(self) -> Tensor:
+        """`astype(float32)`."""
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """`astype(float64)`."""
+        return self.astype(np.float64)

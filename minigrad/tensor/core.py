@@ -26,6 +26,14 @@ from minigrad.tensor.shaping import Shaping
 class Tensor(Arithmetic, Reductions, Shaping):
     """An n-d array with reverse-mode automatic differentiation.
 
+    Attributes:
+        data (np.ndarray): the values; writing into it is outside autograd.
+        grad (Tensor | None): the gradient that `backward()` accumulated (leaves, and
+            tensors that called `retain_grad()`); None before the first backward.
+        grad_fn (Node | None): the graph node of the op that made this tensor; None for
+            leaves.
+        name (str | None): a label for drawings and error messages.
+
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (x * x).sum().backward()
     >>> x.grad
@@ -83,6 +91,8 @@ class Tensor(Arithmetic, Reductions, Shaping):
     # --- autograd attributes --------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        """Whether ops on this tensor are recorded for backward; settable on leaves of a
+        floating dtype."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -157,18 +167,22 @@ class Tensor(Arithmetic, Reductions, Shaping):
     # --- array attributes -----------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The sizes of the axes, a tuple (NumPy's `shape`)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data (float32 unless said otherwise)."""
         return self.data.dtype
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     def numpy(self) -> np.ndarray:
@@ -176,11 +190,17 @@ class Tensor(Arithmetic, Reductions, Shaping):
         return self.data
 
     def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number.
+
+        >>> mg.tensor([2.5]).item()
+        2.5
+        """
         if self.data.size != 1:
             raise ValueError(f"item: the tensor has {self.data.size} elements, not 1")
         return self.data.item()
 
     def tolist(self):
+        """The data as nested Python lists (numbers for a 0-d tensor)."""
         return self.data.tolist()
 
     def __len__(self) -> int:

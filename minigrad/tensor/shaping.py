@@ -44,6 +44,7 @@ class Shaping:
         return self.swapaxes(-1, -2)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """The two axes exchanged (a view of the same elements)."""
         axes = list(range(self.ndim))
         (a,), (b,) = (shapes.normalize_axis(x, self.ndim, "swapaxes") for x in (axis1, axis2))
         axes[a], axes[b] = axes[b], axes[a]
