@@ -1,22 +1,23 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each sets itself up:
-# a virtual environment in .venv with minigrad and its extras, and Graphviz's `dot`.
+# a virtual environment in .venv with minigrad and its extras, and Graphviz's `dot`;
+# `make test` also headless Chromium for the explorer's browser tests.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
 EXTRAS ?= dev,plot,examples
 
-.PHONY: demo test docs notebooks dist bench lint setup dot clean
+.PHONY: demo test docs notebooks dist bench lint setup dot browser clean
 
 demo: setup
 	$(BIN)/python -m minigrad demo --out $(OUT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The site in site/: figures and measured numbers into docs/figures/ (ignored by git), then
 # MkDocs, which executes the notebooks and copies MathJax into the site (works offline).
-docs: setup
+docs: setup browser
 	$(BIN)/pip install -q -e '.[docs]'
 	$(BIN)/python docs/make_figures.py
 	NO_MKDOCS_2_WARNING=1 PYTHONPATH=$(CURDIR) $(BIN)/mkdocs build --strict
@@ -49,6 +50,9 @@ $(VENV)/.installed: pyproject.toml
 
 dot:
 	@sh scripts/ensure-dot.sh
+
+browser:
+	@sh scripts/ensure-browser.sh
 
 clean:
 	rm -rf $(VENV) $(OUT) site dist docs/figures .cache .pytest_cache .hypothesis
