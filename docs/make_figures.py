@@ -105,7 +105,8 @@ def explorer_figures(out: Path) -> list[Path]:
                                f"{INSTALL_HINT}")
         print(f"{EXPLORER_SCREENSHOT} not made: {missing()}; {INSTALL_HINT}")
         return [page]
-    return [page, screenshot(page, out / EXPLORER_SCREENSHOT, SCREENSHOT_STATE, height=900)]
+    return [page, screenshot(page, out / EXPLORER_SCREENSHOT, SCREENSHOT_STATE, width=1100,
+                             height=900)]
 
 
 def custom_function_graph(out: Path) -> list[Path]:
