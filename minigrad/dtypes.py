@@ -46,26 +46,40 @@ def numeric_dtype(dtype, op: str) -> np.dtype:
     return parsed
 
 
+def check_supported(dtype: np.dtype, op: str) -> None:
+    """A TypeError naming `op` unless `dtype` is bool, an integer or a float."""
+    if dtype.kind not in "biuf":
+        raise TypeError(
+            f"{op}: data of dtype {dtype} is not numeric "
+            f"(expected numbers, lists of numbers or a numeric NumPy array)"
+        )
+
+
 def as_array(data, dtype=None) -> np.ndarray:
-    """Turn user data into an ndarray under the rules above; reject what is not numeric."""
+    """Turn user data into an ndarray under the rules above; reject what is not numeric.
+
+    With `dtype`, Python numbers are converted straight to it (never through the default
+    float dtype first), so `as_array(0.1, np.float64)` is the float64 nearest to 0.1.
+    """
+    if dtype is not None:
+        dtype = numeric_dtype(dtype, "tensor")
     if isinstance(data, np.ndarray):
-        array = data
+        array = data if dtype is None else data.astype(dtype, copy=False)
     else:
+        if hasattr(data, "__array__") and not isinstance(data, np.generic):
+            data = np.asarray(data)  # another library's tensor: keep its dtype
         try:
-            array = np.asarray(data)
+            array = np.asarray(data) if dtype is None else np.asarray(data, dtype=dtype)
         except ValueError:  # NumPy's message speaks of "inhomogeneous parts"
             raise ValueError(
                 "tensor: nested sequences of different lengths do not form an n-d array"
             ) from None
-        if array.dtype == np.float64 and not isinstance(data, np.floating):
+        except TypeError:
+            array = np.asarray(data)  # e.g. strings: reported below by their dtype
+        if dtype is None and array.dtype == np.float64 and \
+                not isinstance(data, (np.floating, np.ndarray)):
             array = array.astype(_default_float, copy=False)
-    if dtype is not None:
-        array = array.astype(numeric_dtype(dtype, "tensor"), copy=False)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"tensor: data of dtype {array.dtype} is not numeric "
-            f"(expected numbers, lists of numbers or a numeric NumPy array)"
-        )
+    check_supported(array.dtype, "tensor")
     return array
 
 
@@ -80,17 +94,17 @@ def scalar_like(value, reference: np.ndarray) -> np.ndarray:
     return np.asarray(value, dtype=np.result_type(reference.dtype, np.min_scalar_type(value)))
 
 
-# --- tensors of mixed dtypes (duck-typed: anything with .data and .astype) ------------
+# --- tensors of mixed dtypes (duck-typed: anything with ._data and .astype) ------------
 
 def as_float(t):
     """Integer and bool tensors become the default float dtype before float-valued math."""
-    return t if t.data.dtype.kind == "f" else t.astype(_default_float)
+    return t if t._data.dtype.kind == "f" else t.astype(_default_float)
 
 
 def promote(a, b, to_float: bool = False) -> tuple:
     """An integer or bool operand beside a floating one takes the floating dtype (NumPy would
     give float64; PyTorch keeps the float's dtype). `to_float`: two integers become floats."""
-    dtype_a, dtype_b = a.data.dtype, b.data.dtype
+    dtype_a, dtype_b = a._data.dtype, b._data.dtype
     if dtype_a is dtype_b:
         return (as_float(a), as_float(b)) if to_float and dtype_a.kind != "f" else (a, b)
     kind_a, kind_b = dtype_a.kind, dtype_b.kind

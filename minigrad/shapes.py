@@ -9,6 +9,13 @@ import math
 
 import numpy as np
 
+builtins_max, builtins_sum = max, sum
+
+
+class DimError(IndexError, ValueError):
+    """A dim out of range: an IndexError, as PyTorch raises, and a ValueError (a bad
+    argument), as NumPy's AxisError is."""
+
 
 def shape_argument(shape: tuple, op: str = "reshape") -> tuple[int, ...]:
     """Accept `f(2, 3)` and `f((2, 3))` alike; every entry must be an integer."""
@@ -29,14 +36,17 @@ def new_shape(shape: tuple, op: str) -> tuple[int, ...]:
 
 
 def single_axis(axis, ndim: int, op: str) -> int:
-    """One axis (an int), as a non-negative int."""
+    """One axis (an int), as a non-negative int (0 for dim 0 or -1 of a 0-d tensor)."""
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{op}: axis must be one int, got {axis!r}")
-    return normalize_axis(axis, ndim, op)[0]
+        raise TypeError(f"{op}: dim must be one int, got {axis!r}")
+    return (normalize_axis(axis, ndim, op) or (0,))[0]
 
 
 def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """`axis` (int, sequence, or None for all) as a sorted tuple of non-negative ints."""
+    """`axis` (int, sequence, or None for all) as a sorted tuple of non-negative ints.
+
+    As in PyTorch, a 0-d tensor accepts dim 0 and -1, meaning the one element itself: they
+    give no axis (the empty tuple)."""
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
@@ -44,15 +54,18 @@ def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
         axes = (None,)  # reported as a type error below
     normalized = []
     for a in axes:
-        if not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: dim must be an int, a tuple of ints or None, got {axis!r}")
+        if ndim == 0 and a in (0, -1):
+            continue
         if not -ndim <= a < ndim:
-            raise ValueError(
-                f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s)"
+            raise DimError(
+                f"{op}: dim {a} is out of range for a tensor with {ndim} dimension(s) "
+                f"(expected a dim in [{-builtins_max(ndim, 1)}, {builtins_max(ndim, 1) - 1}])"
             )
         normalized.append(int(a) % ndim)
     if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: axis {axis} repeats an axis")
+        raise ValueError(f"{op}: dim {axis} repeats a dim")
     return tuple(sorted(normalized))
 
 
@@ -72,39 +85,48 @@ def resolve_shape(shape: tuple[int, ...], old_shape: tuple[int, ...]) -> tuple[i
     return shape
 
 
-def permutation(axes: tuple, ndim: int) -> tuple[int, ...]:
-    """Transpose axes as non-negative ints; none given reverses them (NumPy's default)."""
+def permutation(axes: tuple, ndim: int, op: str = "permute") -> tuple[int, ...]:
+    """A permutation of the dims as non-negative ints; none given reverses them."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if not axes:
         return tuple(range(ndim))[::-1]
-    normalized = tuple(single_axis(a, ndim, "transpose") for a in axes)
-    if sorted(normalized) != list(range(ndim)):
-        raise ValueError(f"transpose: axes {axes} are not a permutation of {ndim} axes")
+    normalized = tuple(single_axis(a, ndim, op) for a in axes) if ndim else ()
+    if sorted(normalized) != list(range(ndim)) or (not ndim and len(axes) > 1):
+        raise ValueError(f"{op}: dims {axes} are not a permutation of {ndim} dims")
     return normalized
 
 
+def swapped(ndim: int, dim0: int, dim1: int, op: str = "transpose") -> tuple[int, ...]:
+    """The permutation that swaps `dim0` and `dim1`."""
+    order = list(range(ndim))
+    if ndim:
+        a, b = single_axis(dim0, ndim, op), single_axis(dim1, ndim, op)
+        order[a], order[b] = order[b], order[a]
+    else:
+        single_axis(dim0, ndim, op), single_axis(dim1, ndim, op)
+    return tuple(order)
+
+
 def squeezed(shape: tuple[int, ...], axis) -> tuple[int, ...]:
-    """`shape` without its length-1 axes (all of them, or those in `axis`)."""
+    """`shape` without its length-1 axes (all of them, or those in `axis`); as in PyTorch,
+    a named dim whose length is not 1 is left alone."""
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
     else:
         axes = normalize_axis(axis, len(shape), "squeeze")
-        for a in axes:
-            if shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} has length {shape[a]}, not 1 (shape {shape})")
-    return tuple(n for i, n in enumerate(shape) if i not in axes)
+    return tuple(n for i, n in enumerate(shape) if i not in axes or n != 1)
 
 
 def flattened(shape: tuple[int, ...], start_axis: int, end_axis: int) -> tuple[int, ...]:
     """`shape` with axes `start_axis..end_axis` (inclusive) merged into one."""
-    if not shape:
-        return (1,)
     start = single_axis(start_axis, len(shape), "flatten")
     end = single_axis(end_axis, len(shape), "flatten")
+    if not shape:
+        return (1,)
     if start > end:
         raise ValueError(
-            f"flatten: start_axis {start_axis} comes after end_axis {end_axis} (shape {shape})"
+            f"flatten: start_dim {start_axis} comes after end_dim {end_axis} (shape {shape})"
         )
     merged = math.prod(shape[start:end + 1])
     return (*shape[:start], merged, *shape[end + 1:])
@@ -155,3 +177,39 @@ def normalize_index(index, shape: tuple[int, ...]):
             raise IndexError(f"getitem: index {part!r} is a float (tensor of shape {shape})")
         converted.append(part)
     return tuple(converted) if isinstance(index, tuple) else converted[0]
+
+
+def _is_advanced(part) -> bool:
+    return isinstance(part, np.ndarray) and part.ndim > 0
+
+
+def integers_first(index, ndim: int):
+    """PyTorch's order for an index that mixes integers with index arrays: the integers
+    select first (as basic indexing), then the arrays index what is left, so
+    `x[1, :, [0, 1]]` of shape (3, 5, 4) is (5, 2). NumPy treats the integer as one more
+    advanced index and, the two being separated by a slice, puts their dims first: (2, 5).
+
+    Returns (basic, advanced), the two indices to apply in turn, or None when the index
+    does not mix them (then NumPy's order is PyTorch's).
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    has_int = any(isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in parts)
+    if not has_int or not any(_is_advanced(p) for p in parts):
+        return None
+    consumed = builtins_sum(p.ndim if _is_advanced(p) and p.dtype.kind == "b" else
+                            0 if p is None or p is Ellipsis else 1 for p in parts)
+    basic, advanced = [], []
+    for p in parts:
+        if p is Ellipsis:
+            basic.append(p)
+            advanced.extend([slice(None)] * (ndim - consumed))
+        elif _is_advanced(p):
+            width = p.ndim if p.dtype.kind == "b" else 1
+            basic.extend([slice(None)] * width)
+            advanced.append(p)
+        elif isinstance(p, (int, np.integer)):
+            basic.append(p)
+        else:  # a slice or None: applied by the basic index, kept whole afterwards
+            basic.append(p)
+            advanced.append(slice(None))
+    return tuple(basic), tuple(advanced)

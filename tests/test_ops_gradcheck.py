@@ -256,11 +256,12 @@ CASES: list[Case] = [
          eps=1e-2, atol=1e-4),
     Case("astype float32 and back", lambda a: a.astype(np.float32).astype(np.float64) * a,
          ((4,),), ("cast", "mul"), eps=1e-2, atol=1e-4),
+    Case("clone", lambda a: a.clone() * a, unary, ("clone", "mul")),
     # reductions
     Case("sum", method("sum"), reduction(), ("sum",)),
     Case("mean", method("mean"), reduction(), ("mean",)),
     Case("var", method("var"), reduction(min_side=2, with_ddof=True), ("var",)),
-    Case("std", method("std"), reduction(min_side=2, with_ddof=True), ("var", "sqrt")),
+    Case("std", method("std"), reduction(min_side=2, with_ddof=True), ("std",)),
     Case("max", method("max"), reduction(), ("max",), "distinct"),
     Case("min", method("min"), reduction(), ("min",), "distinct"),
     Case("logsumexp", method("logsumexp"), reduction(), ("logsumexp",)),

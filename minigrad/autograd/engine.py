@@ -61,9 +61,9 @@ class _GradientSums:
         elif self._create_graph:
             self.sums[key] = previous + grad
         elif key in self._owned:
-            np.add(previous.data, grad.data, out=previous.data)
+            np.add(previous._data, grad._data, out=previous._data)
         else:
-            self.sums[key] = Tensor.wrap(previous.data + grad.data)
+            self.sums[key] = Tensor.wrap(previous._data + grad._data)
             self._owned.add(key)
 
     def pop(self, key) -> Tensor | None:
@@ -79,7 +79,7 @@ def _unshared(grad: Tensor, given_out: set[int]) -> Tensor:
     """`grad`, or a copy of it if its memory is read-only (a broadcast view) or already
     belongs to another leaf's `.grad` (a VJP may return one array for several inputs), so
     that writing into one `.grad` never changes another."""
-    array = grad.data
+    array = grad._data
     owner = _owner(array)
     if owner in given_out or not array.flags.writeable:
         return Tensor.wrap(array.copy())
@@ -102,8 +102,8 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
         _anomaly.check_backward(node, input_grads)
     for tensor, input_grad in zip(node.inputs, input_grads):
         if input_grad is not None and (
-            not tensor._requires_grad or input_grad.data.shape != tensor.data.shape
-            or input_grad.data.dtype != tensor.data.dtype
+            not tensor._requires_grad or input_grad._data.shape != tensor._data.shape
+            or input_grad._data.dtype != tensor._data.dtype
         ):
             break
     else:  # the common case, checked without building anything: every share fits
@@ -204,12 +204,14 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
     if counted:
         _running.depth += 1
     try:
-        with set_grad_enabled(create_graph):
+        # IEEE results (inf, nan) in a VJP are answers, not accidents: as in PyTorch, no
+        # NumPy RuntimeWarning leaks out of backward (set once per pass, not per op).
+        with set_grad_enabled(create_graph), np.errstate(all="ignore"):
             record = active_record()
             _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
                          retain_graph, record)
             # The callers' gradient arrays count as given out: no .grad may alias them.
-            given_out = {_owner(grad.data) for _, grad in roots}
+            given_out = {_owner(grad._data) for _, grad in roots}
             for leaf, grad in leaf_grads.sums.items():
                 if leaf._hooks:
                     grad = _run_hooks(leaf._hooks, grad)
@@ -269,7 +271,7 @@ def seed_gradient(output: Tensor, gradient, caller: str, *, argument: str = "gra
     if create_graph and gradient.requires_grad:
         return gradient.astype(output.dtype)  # kept in the graph: grads depend on it
     # Not copied: `_propagate` copies it only for a leaf that would receive this very array.
-    return Tensor.wrap(gradient.data.astype(output.dtype, copy=False))
+    return Tensor.wrap(gradient._data.astype(output.dtype, copy=False))
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,

@@ -31,7 +31,7 @@ from minigrad.autograd.grad_mode import _mode
 from minigrad.hooks import RemovableHandle, add_hook
 from minigrad.tensor import Tensor
 
-_data = operator.attrgetter("data")  # the inputs' arrays, without a per-call comprehension
+_data = operator.attrgetter("_data")  # the inputs' arrays, without a per-call comprehension
 
 
 class Node:

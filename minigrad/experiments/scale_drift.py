@@ -44,7 +44,7 @@ def normalize(x: Tensor, stats: str = "batch", eps: float = 0.0) -> Tensor:
     `stats="detached"` uses the same values but cuts the gradient through them.
     """
     check_choice("normalize", "stats", stats, STATS)
-    mean, var = x.mean(axis=0), x.var(axis=0)
+    mean, var = x.mean(axis=0), x.var(axis=0, correction=0)
     if stats == "detached":
         mean, var = mean.detach(), var.detach()
     std = (var + eps).sqrt() if eps else var.sqrt()
@@ -172,7 +172,7 @@ class _Model:
         """Test inputs normalized with the training set's statistics, as at inference."""
         with mg.no_grad():
             x_train = self.u_train @ self.w.T + self.b
-            mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+            mean, std = x_train.mean(axis=0), x_train.std(axis=0, correction=0)
             return self.scores((self.u_test @ self.w.T + self.b - mean) / std)
 
 

@@ -105,7 +105,7 @@ def layer_norm(x: Tensor, normalized_shape: int | Sequence[int], weight: Tensor 
     _check_same_dtype("layer_norm", x, ("the weight", weight), ("the bias", bias))
     axes = tuple(range(x.ndim - k, x.ndim))
     mean = x.mean(axes, keepdims=True)
-    var = x.var(axes, keepdims=True)
+    var = x.var(axes, keepdims=True, correction=0)
     y = (x - mean) / (var + eps).sqrt()
     if weight is not None:
         y = y * weight

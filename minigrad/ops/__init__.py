@@ -20,6 +20,7 @@ from minigrad.ops.elementwise import (
     Add,
     Cast,
     Clip,
+    Clone,
     Div,
     Exp,
     Log,
@@ -42,6 +43,7 @@ from minigrad.ops.reduce import (
     Mean,
     Min,
     Softmax,
+    Std,
     Sum,
     Var,
 )
@@ -57,8 +59,8 @@ from minigrad.registry import PRIMITIVES, register
 
 __all__ = [
     "GELU", "PRIMITIVES", "Abs", "Add", "BatchNormFunction", "BroadcastTo", "Cast", "Clip",
-    "Concatenate", "CrossEntropyFunction", "Div", "Erf", "Exp", "GetItem", "IndexAdd",
+    "Clone",     "Concatenate", "CrossEntropyFunction", "Div", "Erf", "Exp", "GetItem", "IndexAdd",
     "LinearFunction", "Log", "LogSoftmax", "LogSumExp", "MatMul", "Max", "Maximum", "Mean",
     "Min", "Minimum", "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Softmax", "Softplus",
-    "Sqrt", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
+    "Sqrt", "Std", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
 ]

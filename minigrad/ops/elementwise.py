@@ -105,7 +105,9 @@ class Div(_Broadcasting):
 class Pow(_Broadcasting):
     """z = a ** b.   VJP: a_bar = g * b * a^(b-1),  b_bar = g * z * log(a).
 
-    Where b = 0, z = 1 is constant in a and a_bar = 0, also at a = 0 (not 0 * inf = nan).
+    As PyTorch: where b = 0, z = 1 is constant in a and a_bar = 0, also at a = 0 (not
+    0 * inf = nan); where a = 0 and b >= 0, b_bar = 0 (z = 0 or 1 there, and 0 * -inf would
+    be nan); elsewhere b_bar is z * log(a) as it is: -inf at a = 0 with b < 0, NaN at a < 0.
     """
 
     name = "pow"
@@ -122,16 +124,17 @@ class Pow(_Broadcasting):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.inputs
+        one = Tensor.wrap(np.ones((), a.dtype))
         a_bar = b_bar = None
         if a.requires_grad:
             base = a
             zero_exponent = b.data == 0
             if zero_exponent.any():  # base 1 there: b * 1^(b-1) = 0 exactly
-                base = Where.apply(Tensor.wrap(zero_exponent), Tensor.wrap(np.ones((), a.dtype)), a)
+                base = Where.apply(Tensor.wrap(zero_exponent), one, a)
             a_bar = g * b * base ** (b - 1)
         if b.requires_grad:
-            # z * log(a) is 0 * -inf where a == 0 and b > 0; the true derivative there is 0.
-            safe_a = Where.apply(Tensor.wrap(a.data > 0), a, Tensor.wrap(np.ones((), a.dtype)))
+            constant = (a.data == 0) & (b.data >= 0)
+            safe_a = Where.apply(Tensor.wrap(constant), one, a) if constant.any() else a
             b_bar = g * ctx.output * safe_a.log()
         return a_bar, b_bar
 
@@ -297,6 +300,21 @@ class Clip(Function):
         if high is not None:
             inside &= a <= high
         return g * Tensor.wrap(inside)
+
+
+@register
+class Clone(Function):
+    """z = a copied into new memory.   VJP: a_bar = g."""
+
+    name = "clone"
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 @register

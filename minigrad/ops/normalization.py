@@ -217,7 +217,7 @@ def _backward_with_tensors(ctx, g: Tensor) -> tuple:
     through_stats = params["stats"] == "batch"
     if through_stats:
         mean = x.mean(ch.axes, keepdims=True)
-        inv_std = 1.0 / (x.var(ch.axes, keepdims=True) + params["eps"]).sqrt()
+        inv_std = 1.0 / (x.var(ch.axes, keepdims=True, correction=0) + params["eps"]).sqrt()
     else:  # constants: the saved statistics
         _, mean_array, inv_std_array = ctx.saved
         mean = Tensor.wrap(mean_array.reshape(shape))
@@ -259,7 +259,7 @@ def batch_norm_composed(x: Tensor, weight: Tensor | None, bias: Tensor | None, *
         var = Tensor.wrap(running.var.data.astype(x.dtype).reshape(shape))
     else:
         mean = x.mean(ch.axes, keepdims=True)
-        var = x.var(ch.axes, keepdims=True)
+        var = x.var(ch.axes, keepdims=True, correction=0)
         if running is not None:
             running.update(mean.data.reshape(ch.c), var.data.reshape(ch.c), ch.count)
     std = (var + eps).sqrt()

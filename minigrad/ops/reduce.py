@@ -1,4 +1,4 @@
-"""Reductions and the normalized exponentials: sum, mean, var, max, min, logsumexp,
+"""Reductions and the normalized exponentials: sum, mean, var, std, max, min, logsumexp,
 softmax, log_softmax.
 
 A reduction over `axis` (an int, a tuple, or None for all axes) drops those axes unless
@@ -8,12 +8,15 @@ which NumPy broadcasting spreads the gradient over the reduced elements.
 
 from __future__ import annotations
 
+import builtins
 import math
+import warnings
 
 import numpy as np
 
 from minigrad import dtypes
 from minigrad.autograd.function import Function
+from minigrad.ops.elementwise import Where
 from minigrad.registry import register
 from minigrad.tensor import Tensor
 
@@ -53,52 +56,110 @@ class Sum(Function):
 
 @register
 class Mean(Function):
-    """z = sum(a) / n over axes.   VJP: a_bar = g / n broadcast back."""
+    """z = sum(a) / n over axes (NaN over an empty axis, as PyTorch).
+    VJP: a_bar = g / n broadcast back."""
 
     name = "mean"
 
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
-        return np.mean(a, axis=axes, keepdims=keepdims, dtype=_result_dtype(a))
+        total = np.sum(a, axis=axes, keepdims=keepdims, dtype=_result_dtype(a))
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 = nan when empty
+            return np.true_divide(total, _count(a.shape, axes), dtype=total.dtype)
 
     @staticmethod
     def backward(ctx, g):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
-        scaled = g / _count(a.shape, axes)
+        scaled = g / builtins.max(_count(a.shape, axes), 1)  # n = 0: a has no elements
         return _keep_dims(scaled, a.shape, axes).broadcast_to(a.shape)
+
+
+def _divisor(shape: tuple[int, ...], axes: tuple[int, ...], correction: float,
+             op: str) -> float:
+    """n - correction, floored at 0 (so the result is NaN or inf, as in PyTorch), with
+    PyTorch's warning when no degree of freedom is left."""
+    count = _count(shape, axes)
+    if count - correction <= 0:
+        warnings.warn(
+            f"{op}: degrees of freedom <= 0 (the reduction covers {count} element(s) of shape "
+            f"{shape}, correction={correction}); the result is NaN or inf",
+            RuntimeWarning, stacklevel=5,
+        )
+    return float(builtins.max(count - correction, 0))
+
+
+def _variance(a: np.ndarray, axes, correction, keepdims, op: str) -> np.ndarray:
+    dtype = _result_dtype(a) or a.dtype
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centered = a - np.sum(a, axis=axes, keepdims=True, dtype=dtype) / _count(a.shape, axes)
+        squares = np.sum(centered * centered, axis=axes, keepdims=keepdims, dtype=dtype)
+        return np.true_divide(squares, _divisor(a.shape, axes, correction, op), dtype=dtype)
+
+
+def _variance_vjp(a: Tensor, g_kept: Tensor, axes, correction) -> Tensor:
+    """d var / d a contracted with `g_kept` (already broadcastable against a):
+    g * 2 (a - mean(a)) / (n - correction)."""
+    divisor = builtins.max(_count(a.shape, axes) - correction, 0)
+    with np.errstate(divide="ignore"):
+        scale = np.float64(2.0) / np.float64(divisor)  # inf for no degrees of freedom
+    return g_kept * (a - a.mean(axis=axes, keepdims=True)) * float(scale)
 
 
 @register
 class Var(Function):
-    """z = sum((a - mean(a))^2) / (n - ddof) over axes.
+    """z = sum((a - mean(a))^2) / (n - correction) over axes.
 
-    VJP: a_bar = g * 2 (a - mean(a)) / (n - ddof).
+    VJP: a_bar = g * 2 (a - mean(a)) / (n - correction).
     """
 
     name = "var"
 
     @staticmethod
-    def forward(ctx, a, axes=(), ddof=0, keepdims=False):
-        count = _count(a.shape, axes)
-        if ddof >= count:
-            raise ValueError(
-                f"var: ddof={ddof} leaves no degrees of freedom: the reduction covers {count} "
-                f"element(s) (shape {a.shape}, axes {axes})"
-            )
-        return np.var(a, axis=axes, ddof=ddof, keepdims=keepdims, dtype=_result_dtype(a))
+    def forward(ctx, a, axes=(), correction=1, keepdims=False):
+        return _variance(a, axes, correction, keepdims, "var")
 
     @staticmethod
     def backward(ctx, g):
         a = ctx.inputs[0]
-        axes, ddof = ctx.params["axes"], ctx.params["ddof"]
-        centered = a - a.mean(axis=axes, keepdims=True)
-        return _keep_dims(g, a.shape, axes) * centered * (2.0 / (_count(a.shape, axes) - ddof))
+        axes = ctx.params["axes"]
+        return _variance_vjp(a, _keep_dims(g, a.shape, axes), axes, ctx.params["correction"])
+
+
+@register
+class Std(Function):
+    """z = sqrt(var(a)) over axes, with var's `correction`.
+
+    VJP: a_bar = var's VJP applied to g / (2 z), taken as 0 where z = 0 (a constant slice),
+    as PyTorch, rather than the 0 * inf = NaN that differentiating sqrt(var) would give.
+    """
+
+    name = "std"
+
+    @staticmethod
+    def forward(ctx, a, axes=(), correction=1, keepdims=False):
+        return np.sqrt(_variance(a, axes, correction, keepdims, "std"))
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        axes = ctx.params["axes"]
+        z = _keep_dims(ctx.output, a.shape, axes)
+        flat = Tensor.wrap(z.data == 0)
+        one, zero = Tensor.wrap(np.ones((), g.dtype)), Tensor.wrap(np.zeros((), g.dtype))
+        half_g = _keep_dims(g, a.shape, axes) / (Where.apply(flat, one, z) * 2)
+        g_var = Where.apply(flat, zero, half_g)
+        return _variance_vjp(a, g_var, axes, ctx.params["correction"])
 
 
 def _check_not_empty(a: np.ndarray, axes: tuple[int, ...], op: str) -> None:
-    if a.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor (shape {a.shape}, axes {axes})")
+    """max and min have no identity: reducing over a dim of length 0 is an error (as in
+    PyTorch); an empty tensor along other dims gives an empty result."""
+    if any(a.shape[axis] == 0 for axis in axes) or (a.size == 0 and not axes):
+        raise ValueError(
+            f"{op}: cannot reduce over a dim of length 0 (shape {a.shape}, dims {axes}); "
+            "max and min have no value for an empty set"
+        )
 
 
 def _extremum_backward(ctx, g):
@@ -153,7 +214,7 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx, a, axes=(), keepdims=False):
         a = a.astype(_result_dtype(a) or a.dtype, copy=False)
-        m = np.max(a, axis=axes, keepdims=True)
+        m = np.max(a, axis=axes, keepdims=True, initial=-np.inf)  # empty: log(0) = -inf
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) slices: avoid inf - inf
         ctx.save_for_backward(m)
         with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer there
@@ -180,7 +241,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, a, axis=-1):
-        e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+        e = np.exp(a - np.max(a, axis=axis, keepdims=True, initial=-np.inf))
         e /= np.sum(e, axis=axis, keepdims=True)
         return e
 
@@ -198,7 +259,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, axis=-1):
-        shifted = a - np.max(a, axis=axis, keepdims=True)
+        shifted = a - np.max(a, axis=axis, keepdims=True, initial=-np.inf)
         return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
     @staticmethod

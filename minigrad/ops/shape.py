@@ -43,7 +43,7 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.transpose(*np.argsort(ctx.params["axes"]).tolist())
+        return g.permute(*np.argsort(ctx.params["axes"]).tolist())
 
 
 @register

@@ -49,12 +49,12 @@ class Arithmetic:
         return self._operand(other).__matmul__(self)
 
     # Comparisons give bool tensors outside the graph: their derivative is zero.
-    def __lt__(self, other): return self.wrap(self.data < self._operand(other).data)
-    def __le__(self, other): return self.wrap(self.data <= self._operand(other).data)
-    def __gt__(self, other): return self.wrap(self.data > self._operand(other).data)
-    def __ge__(self, other): return self.wrap(self.data >= self._operand(other).data)
-    def __eq__(self, other): return self.wrap(self.data == self._operand(other).data)
-    def __ne__(self, other): return self.wrap(self.data != self._operand(other).data)
+    def __lt__(self, other): return self.wrap(self._data < self._operand(other)._data)
+    def __le__(self, other): return self.wrap(self._data <= self._operand(other)._data)
+    def __gt__(self, other): return self.wrap(self._data > self._operand(other)._data)
+    def __ge__(self, other): return self.wrap(self._data >= self._operand(other)._data)
+    def __eq__(self, other): return self.wrap(self._data == self._operand(other)._data)
+    def __ne__(self, other): return self.wrap(self._data != self._operand(other)._data)
 
     # --- elementwise math -----------------------------------------------------------
     # Integer tensors become floating point first (the default float dtype).
@@ -140,16 +140,3 @@ class Arithmetic:
         return prim.clip.apply(self, low=min, high=max)
 
     clamp = clip
-
-    def astype(self, dtype) -> Tensor:
-        """This tensor converted to `dtype` (differentiable between floating dtypes)."""
-        dtype = dtypes.numeric_dtype(dtype, "astype")
-        return self if dtype == self.dtype else prim.cast.apply(self, dtype=dtype)
-
-    def float(self) -> Tensor:
-        """`astype(float32)`."""
-        return self.astype(np.float32)
-
-    def double(self) -> Tensor:
-        """`astype(float64)`."""
-        return self.astype(np.float64)

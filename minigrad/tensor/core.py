@@ -10,6 +10,7 @@ autograd, as in PyTorch: the graph does not see it.
 from __future__ import annotations
 
 import numbers
+import operator
 import weakref
 from collections.abc import Callable
 
@@ -18,12 +19,33 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.hooks import RemovableHandle, add_hook
 from minigrad.tensor.arithmetic import Arithmetic
+from minigrad.tensor.conversions import Conversions
 from minigrad.tensor.detach import DetachLink
 from minigrad.tensor.reductions import Reductions
 from minigrad.tensor.shaping import Shaping
 
 
-class Tensor(Arithmetic, Reductions, Shaping):
+def _set_data(tensor: Tensor, value) -> None:
+    """`tensor.data = value`: an ndarray (or a tensor, whose array is taken) of a supported
+    dtype, any shape, as in PyTorch. Checked here so that a list or a string fails now,
+    naming the problem, instead of inside the next op."""
+    if isinstance(value, Tensor):
+        value = value._data
+    if type(value) is not np.ndarray and not isinstance(value, np.ndarray):
+        raise TypeError(
+            f"Tensor.data: expected a NumPy array (or a Tensor), got {type(value).__name__}; "
+            "wrap it first, e.g. x.data = np.asarray(value, dtype=x.dtype)"
+        )
+    dtypes.check_supported(value.dtype, "Tensor.data")
+    if tensor._requires_grad and not dtypes.is_floating(value.dtype):
+        raise TypeError(
+            f"Tensor.data: this tensor requires grad, so its data must be floating point, "
+            f"got {value.dtype}"
+        )
+    tensor._data = value
+
+
+class Tensor(Conversions, Arithmetic, Reductions, Shaping):
     """An n-d array with reverse-mode automatic differentiation.
 
     Attributes:
@@ -42,10 +64,10 @@ class Tensor(Arithmetic, Reductions, Shaping):
 
     __slots__ = (
         "__weakref__",
+        "_data",
         "_detach_link",
         "_hooks",
         "_requires_grad",
-        "data",
         "grad",
         "grad_fn",
         "name",
@@ -53,11 +75,16 @@ class Tensor(Arithmetic, Reductions, Shaping):
     __array_ufunc__ = None  # `ndarray * tensor` defers to Tensor.__rmul__, keeping the graph
     __hash__ = object.__hash__  # __eq__ is elementwise; hash by identity, as PyTorch
 
+    # The array. Reading is a C-level getter on the `_data` slot (the hot path reads the
+    # slot itself); assigning is checked by `_set_data`.
+    data = property(operator.attrgetter("_data"), _set_data,
+                    doc="The NumPy array holding the values (assignment is outside autograd).")
+
     def __init__(self, data, requires_grad: bool = False, dtype=None,
                  name: str | None = None) -> None:
         if isinstance(data, Tensor):
-            data = data.data
-        self.data: np.ndarray = dtypes.as_array(data, dtype)
+            data = data._data
+        self._data: np.ndarray = dtypes.as_array(data, dtype)
         self.grad: Tensor | None = None
         self._requires_grad = False
         self.grad_fn = None
@@ -83,7 +110,7 @@ class Tensor(Arithmetic, Reductions, Shaping):
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         t = cls.__new__(cls)
-        t.data, t.grad, t.grad_fn = data, None, node
+        t._data, t.grad, t.grad_fn = data, None, node
         t._requires_grad = node is not None
         t._hooks = t._detach_link = t.name = None
         return t
@@ -102,10 +129,10 @@ class Tensor(Arithmetic, Reductions, Shaping):
                 "requires_grad: can only be changed on leaf tensors; this tensor was made "
                 f"by '{self.grad_fn.op.name}' (use detach() for a leaf copy)"
             )
-        if value and not dtypes.is_floating(self.data.dtype):
+        if value and not dtypes.is_floating(self._data.dtype):
             raise TypeError(
                 f"requires_grad: only floating-point tensors can require grad, this one is "
-                f"{self.data.dtype}"
+                f"{self._data.dtype}"
             )
         self._requires_grad = bool(value)
 
@@ -130,7 +157,7 @@ class Tensor(Arithmetic, Reductions, Shaping):
         The result keeps a weak, drawing-only link to its source (`detached_from`), so a
         renderer can show where the graph was cut without keeping old graphs alive.
         """
-        out = Tensor.wrap(self.data)
+        out = Tensor.wrap(self._data)
         if self._requires_grad:
             out._detach_link = DetachLink(self)
         return out
@@ -164,63 +191,9 @@ class Tensor(Arithmetic, Reductions, Shaping):
 
         backward(self, gradient, retain_graph, create_graph)
 
-    # --- array attributes -----------------------------------------------------------
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The sizes of the axes, a tuple (NumPy's `shape`)."""
-        return self.data.shape
-
-    @property
-    def ndim(self) -> int:
-        """The number of axes."""
-        return self.data.ndim
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The NumPy dtype of the data (float32 unless said otherwise)."""
-        return self.data.dtype
-
-    @property
-    def size(self) -> int:
-        """The number of elements."""
-        return self.data.size
-
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied)."""
-        return self.data
-
-    def item(self) -> float | int | bool:
-        """The value of a one-element tensor as a Python number.
-
-        >>> mg.tensor([2.5]).item()
-        2.5
-        """
-        if self.data.size != 1:
-            raise ValueError(f"item: the tensor has {self.data.size} elements, not 1")
-        return self.data.item()
-
-    def tolist(self):
-        """The data as nested Python lists (numbers for a 0-d tensor)."""
-        return self.data.tolist()
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
-
-    def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise ValueError(
-                f"the truth value of a tensor with {self.data.size} elements is ambiguous"
-            )
-        return bool(self.data)
-
-    def __float__(self) -> float:
-        return float(self.item())
-
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
-        extras = [f"dtype={self.data.dtype}"]
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
+        extras = [f"dtype={self._data.dtype}"]
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.op.name}>")
         elif self._requires_grad:
@@ -234,5 +207,5 @@ class Tensor(Arithmetic, Reductions, Shaping):
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (numbers.Number, np.generic)):
-            return Tensor.wrap(dtypes.scalar_like(other, self.data))
+            return Tensor.wrap(dtypes.scalar_like(other, self._data))
         return Tensor(other)

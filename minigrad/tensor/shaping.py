@@ -1,5 +1,6 @@
-"""Shape and indexing: the Tensor methods over `minigrad.ops.shape` (reshape, transpose,
-broadcasting, indexing). A method that would not change anything returns the tensor itself."""
+"""Shape and indexing: the Tensor methods over `minigrad.ops.shape` (reshape, permute,
+transpose, broadcasting, indexing), with PyTorch's names and meanings (`dim`; NumPy's `axis`
+as an alias). A method that would not change anything returns the tensor itself."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from minigrad import shapes
 from minigrad.registry import primitives as prim
+from minigrad.tensor.reductions import pick
 
 if TYPE_CHECKING:
     from minigrad.tensor.core import Tensor
@@ -26,49 +28,83 @@ class Shaping:
 
     view = reshape
 
-    def transpose(self, *axes) -> Tensor:
-        """Permute axes (NumPy semantics); no arguments reverses them."""
-        axes = shapes.permutation(axes, self.ndim)
-        return self if axes == tuple(range(self.ndim)) else prim.transpose.apply(self, axes=axes)
+    def permute(self, *dims) -> Tensor:
+        """The dims reordered: `permute(2, 0, 1)` puts dim 2 first (as PyTorch and NumPy's
+        `transpose(axes)`); `permute()` reverses them."""
+        order = shapes.permutation(dims, self.ndim)
+        if order == tuple(range(self.ndim)):
+            return self
+        return prim.transpose.apply(self, axes=order)
 
-    permute = transpose
+    def transpose(self, *dims) -> Tensor:
+        """PyTorch's `transpose(dim0, dim1)`: the two dims swapped.
+
+        Other numbers of arguments keep NumPy's meaning, which PyTorch does not have:
+        `transpose()` reverses the dims and `transpose(*order)` (three or more dims, or one
+        tuple) permutes them, as `permute`.
+        """
+        if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
+            return self.permute(shapes.swapped(self.ndim, *dims))
+        return self.permute(*dims)
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        """The two dims swapped (NumPy's name for `transpose(dim0, dim1)`)."""
+        return self.permute(shapes.swapped(self.ndim, axis0, axis1, "swapaxes"))
+
+    swapdims = swapaxes
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name
-        """Axes reversed (the matrix transpose for 2-D tensors)."""
-        return self.transpose()
+        """Dims reversed (the matrix transpose for 2-D tensors)."""
+        return self.permute()
 
     @property
-    def mT(self) -> Tensor:  # noqa: N802 - NumPy's name
-        """The last two axes swapped (a batch of transposed matrices)."""
+    def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The last two dims swapped (a batch of transposed matrices)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dims, got shape {self.shape}")
         return self.swapaxes(-1, -2)
 
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """The two axes exchanged (a view of the same elements)."""
-        axes = list(range(self.ndim))
-        (a,), (b,) = (shapes.normalize_axis(x, self.ndim, "swapaxes") for x in (axis1, axis2))
-        axes[a], axes[b] = axes[b], axes[a]
-        return self.transpose(*axes)
+    def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
+        """Remove dims of length 1 (all of them, or those in `dim` that have length 1)."""
+        dim = pick("squeeze", "dim", dim, "axis", axis)
+        return self.reshape(shapes.squeezed(self.shape, dim))
 
-    def squeeze(self, axis: Axis = None) -> Tensor:
-        """Remove axes of length 1 (all of them, or those in `axis`)."""
-        return self.reshape(shapes.squeezed(self.shape, axis))
+    def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Insert a dim of length 1 at position `dim` (of the result)."""
+        dim = pick("unsqueeze", "dim", dim, "axis", axis)
+        if dim is None:
+            raise TypeError("unsqueeze: missing the dim to insert")
+        (position,) = shapes.normalize_axis(dim, self.ndim + 1, "unsqueeze")
+        return self.reshape((*self.shape[:position], 1, *self.shape[position:]))
 
-    def unsqueeze(self, axis: int) -> Tensor:
-        """Insert an axis of length 1 at position `axis` (of the result)."""
-        (axis,) = shapes.normalize_axis(axis, self.ndim + 1, "unsqueeze")
-        return self.reshape((*self.shape[:axis], 1, *self.shape[axis:]))
-
-    def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
-        """Merge axes `start_axis..end_axis` (inclusive) into one."""
-        return self.reshape(shapes.flattened(self.shape, start_axis, end_axis))
+    def flatten(self, start_dim: int = 0, end_dim: int = -1, *, start_axis: int | None = None,
+                end_axis: int | None = None) -> Tensor:
+        """Merge dims `start_dim..end_dim` (inclusive) into one."""
+        start = pick("flatten", "start_dim", None if start_dim == 0 else start_dim,
+                     "start_axis", start_axis, 0)
+        end = pick("flatten", "end_dim", None if end_dim == -1 else end_dim,
+                   "end_axis", end_axis, -1)
+        return self.reshape(shapes.flattened(self.shape, start, end))
 
     def broadcast_to(self, *shape) -> Tensor:
-        """Repeat along new leading axes and axes of length 1 (NumPy broadcasting)."""
+        """Repeat along new leading dims and dims of length 1 (NumPy broadcasting)."""
         shape = shapes.broadcast_target(self.shape, shapes.shape_argument(shape, "broadcast_to"))
         return self if shape == self.shape else prim.broadcast_to.apply(self, shape=shape)
 
-    expand = broadcast_to
+    def expand(self, *sizes) -> Tensor:
+        """`broadcast_to`, where -1 keeps that dim's size (PyTorch's `expand`)."""
+        sizes = shapes.shape_argument(sizes, "expand")
+        offset = len(sizes) - self.ndim
+        sizes = tuple(self.shape[i - offset] if n == -1 and i >= offset else n
+                      for i, n in enumerate(sizes))
+        return self.broadcast_to(sizes)
+
+    def expand_as(self, other) -> Tensor:
+        return self.broadcast_to(other.shape)
+
+    def view_as(self, other) -> Tensor:
+        return self.reshape(other.shape)
 
     def __getitem__(self, index) -> Tensor:
         parts = index if isinstance(index, tuple) else (index,)
@@ -77,6 +113,11 @@ class Shaping:
             index = parts if isinstance(index, tuple) else parts[0]
         index = shapes.normalize_index(index, self.shape)
         try:
+            two_steps = shapes.integers_first(index, self.ndim)
+            if two_steps is not None:
+                basic, advanced = two_steps
+                selected = prim.getitem.apply(self, index=basic)
+                return prim.getitem.apply(selected, index=advanced)
             return prim.getitem.apply(self, index=index)
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor of shape {self.shape})") from None
