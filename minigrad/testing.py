@@ -25,9 +25,30 @@ class GradcheckError(AssertionError):
     """Analytic and numeric gradients disagree; the message says where and by how much."""
 
 
-def _as_outputs(result) -> tuple[Tensor, ...]:
+def _as_outputs(result, caller: str = "gradcheck") -> tuple[Tensor, ...]:
+    """The function's outputs; anything but tensors fails the check, since a number or an
+    array carries no gradient to compare."""
     outputs = result if isinstance(result, (tuple, list)) else (result,)
-    return tuple(o for o in outputs if isinstance(o, Tensor))
+    for k, o in enumerate(outputs):
+        if not isinstance(o, Tensor):
+            raise GradcheckError(
+                f"{caller}: output {k} of the function is a {type(o).__name__}, not a Tensor; "
+                "its gradient cannot be checked (return tensors computed from the inputs)"
+            )
+    return tuple(outputs)
+
+
+def _check_in_graph(outputs: tuple[Tensor, ...], caller: str) -> None:
+    """Every floating output must be part of the graph: one that does not require grad was
+    computed outside it (through `.numpy()`, `.data`, `detach()` or a new tensor), and a
+    check that compares zero with zero would prove nothing."""
+    for k, o in enumerate(outputs):
+        if o.dtype.kind == "f" and not o.requires_grad:
+            raise GradcheckError(
+                f"{caller}: output {k} (shape {o.shape}) does not require grad although inputs "
+                "do: the function left the graph (through .numpy(), .data, detach() or a new "
+                "tensor), so autograd cannot see how it depends on the inputs"
+            )
 
 
 def _to_float64(inputs: Sequence) -> list:
@@ -57,7 +78,13 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
-    outputs = _as_outputs(fn(*inputs))
+    try:
+        outputs = _as_outputs(fn(*inputs))
+        _check_in_graph(outputs, "gradcheck")
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
     cotangents = _cotangents(outputs, seed)
     differentiable = [(o, v) for o, v in zip(outputs, cotangents) if o.requires_grad]
     if differentiable:
@@ -107,13 +134,19 @@ def gradgradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float
     """
     inputs = _to_float64(inputs)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    outputs = _as_outputs(fn(*inputs))
+    try:
+        outputs = _as_outputs(fn(*inputs), "gradgradcheck")
+        _check_in_graph(outputs, "gradgradcheck")
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
     vs = [Tensor(v, requires_grad=True) for v in _cotangents(outputs, seed + 1)]
     n = len(inputs)
 
     def vjp(*args):
         xs, cotangents = list(args[:n]), args[n:]
-        outs = _as_outputs(fn(*xs))
+        outs = _as_outputs(fn(*xs), "gradgradcheck")
         scalar = sum((o * v).sum() for o, v in zip(outs, cotangents) if o.requires_grad)
         grads = grad(scalar, [xs[i] for i in checked], create_graph=True, allow_unused=True)
         # An input the VJP does not depend on has a zero gradient: keep it in the output.

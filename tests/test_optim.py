@@ -226,7 +226,8 @@ def test_load_state_dict_errors() -> None:
     (lambda p: optim.SGD(p, lr=0.1, momentum=-1), ValueError, "momentum must be >= 0"),
     (lambda p: optim.SGD(p, lr=0.1, nesterov=True), ValueError, "Nesterov momentum needs"),
     (lambda p: optim.SGD(p, lr=0.1, weight_decay=-1), ValueError, "weight_decay must be >= 0"),
-    (lambda p: optim.SGD(p + p, lr=0.1), ValueError, "appears more than once"),
+    (lambda p: optim.SGD([{"params": p}, {"params": p}], lr=0.1), ValueError,
+     "more than one parameter group"),
     (lambda p: optim.Adam(p, betas=(1.0, 0.9)), ValueError, r"betas must be two numbers"),
     (lambda p: optim.Adam(p, eps=-1), ValueError, "eps must be >= 0"),
     (lambda p: optim.Adam([p[0] * 2]), ValueError, "is not a leaf tensor"),
@@ -238,6 +239,17 @@ def test_bad_arguments_are_clear_errors(call, error, message) -> None:
     params = [nn.Parameter(np.ones(2))]
     with pytest.raises(error, match=message):
         call(params)
+
+
+def test_a_parameter_listed_twice_in_a_group_warns_and_is_updated_once() -> None:
+    """PyTorch warns; updating the parameter twice per step would silently double the lr."""
+    p = nn.Parameter(np.ones(2))
+    with pytest.warns(UserWarning, match="same parameter more than once"):
+        opt = optim.SGD([p, p], lr=0.1)
+    assert opt.param_groups[0]["params"] == [p]
+    p.grad = mg.tensor(np.ones(2))
+    opt.step()
+    np.testing.assert_array_equal(p.data, [0.9, 0.9])
 
 
 # --- schedules ---------------------------------------------------------------------------

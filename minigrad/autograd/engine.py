@@ -149,7 +149,7 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
         if node.released:
             raise _second_backward_error(node)
         if node._hooks:
-            grad = _run_hooks(node._hooks, grad)
+            grad = _run_hooks(node._hooks, grad, f"the output of '{node.op.name}'")
         if accumulate and node._retained is not None:
             retained = node._retained()
             if retained is not None:
@@ -171,11 +171,33 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
             node.release()
 
 
-def _run_hooks(hooks: dict, grad: Tensor) -> Tensor:
-    """Call gradient hooks in order; a returned tensor replaces the gradient."""
+def _run_hooks(hooks: dict, grad: Tensor, owner: str) -> Tensor:
+    """Call gradient hooks in order; a returned tensor replaces the gradient.
+
+    What a hook returns must be None or a tensor of the gradient's shape and dtype, as
+    PyTorch requires: anything else is an error naming the hook (`owner` says whose
+    gradient it was), instead of a corrupted `.grad` or an error blamed on some op."""
     for hook in list(hooks.values()):
         replaced = hook(grad)
-        grad = grad if replaced is None else replaced
+        if replaced is None:
+            continue
+        name = getattr(hook, "__qualname__", None) or repr(hook)
+        if not isinstance(replaced, Tensor):
+            raise TypeError(
+                f"hook '{name}' on {owner} returned {type(replaced).__name__}; a gradient "
+                "hook must return None or a Tensor"
+            )
+        if replaced.shape != grad.shape:
+            raise RuntimeError(
+                f"hook '{name}' on {owner} has changed the shape of the gradient: it received "
+                f"{grad.shape} and returned {replaced.shape}"
+            )
+        if replaced.dtype != grad.dtype:
+            raise RuntimeError(
+                f"hook '{name}' on {owner} has changed the dtype of the gradient: it received "
+                f"{grad.dtype} and returned {replaced.dtype}"
+            )
+        grad = replaced
     return grad
 
 
@@ -214,7 +236,7 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
             given_out = {_owner(grad._data) for _, grad in roots}
             for leaf, grad in leaf_grads.sums.items():
                 if leaf._hooks:
-                    grad = _run_hooks(leaf._hooks, grad)
+                    grad = _run_hooks(leaf._hooks, grad, "a leaf tensor")
                 if record is not None:
                     record.leaf_grads.append((leaf, grad))
                 if capture is not None and leaf in capture:

@@ -16,7 +16,7 @@ import numpy as np
 
 from minigrad import random
 from minigrad.ops.linalg import LinearFunction
-from minigrad.ops.loss import CrossEntropyFunction
+from minigrad.ops.loss import CrossEntropyFunction, cross_entropy_composed
 from minigrad.ops.normalization import (
     TRAINING_STATS,
     BatchNormFunction,
@@ -198,39 +198,71 @@ def binary_cross_entropy_with_logits(x: Tensor, target: Tensor, weight: Tensor |
     return _reduce(loss, reduction)
 
 
+def _classes_last(x: Tensor) -> Tensor:
+    """Logits (N, C, d1, ...) as rows (N * d1 * ..., C); (C,) as one row; (N, C) as is."""
+    if x.ndim == 1:
+        return x.reshape(1, x.shape[0])
+    if x.ndim == 2:
+        return x
+    return x.permute(0, *range(2, x.ndim), 1).reshape(-1, x.shape[1])
+
+
 def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
-                  reduction: str = "mean", label_smoothing: float = 0.0,
-                  ignore_index: int = -100) -> Tensor:
-    """Cross-entropy between logits and integer class targets (one fused node).
+                  weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
+                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy between logits and targets, as PyTorch's.
 
     Logits of shape (N, C) with targets (N,), (C,) with a 0-d target, or (N, C, d1, ...)
-    with targets (N, d1, ...). `label_smoothing` mixes the one-hot target with the uniform
-    distribution; targets equal to `ignore_index` count for nothing.
+    with targets (N, d1, ...): integer class indices (one fused node), or class
+    probabilities of the logits' shape (floating targets). `weight` (C,) rescales each
+    class; `label_smoothing` mixes the target with the uniform distribution; index targets
+    equal to `ignore_index` count for nothing.
 
     >>> cross_entropy(mg.zeros(2, 4), [0, 3])    # log(4)
     tensor(1.3863, dtype=float32)
     """
     x = as_tensor(x)
     given = target
-    target = np.asarray(target.data if isinstance(target, Tensor) else target)
     check_reduction("cross_entropy", reduction)
+    if isinstance(weight, str) or size_average is not None or reduce is not None:
+        raise TypeError("cross_entropy: pass reduction= by keyword (size_average and reduce are "
+                        "PyTorch's deprecated spellings; the third positional argument is "
+                        "weight)")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    if target.dtype.kind not in "iu":
-        raise TypeError(
-            f"cross_entropy: the target must hold integer class indices, got {target.dtype}"
-        )
     if x.dtype.kind != "f":
         raise TypeError(f"cross_entropy: the logits must be floating point, got {x.dtype}")
     if x.ndim == 0:
         raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d tensor")
+    classes = x.shape[0 if x.ndim == 1 else 1]
+    if weight is not None:
+        weight = as_tensor(weight)
+        if weight.shape != (classes,):
+            raise ValueError(f"cross_entropy: weight must have shape ({classes},) (one per "
+                             f"class), got {weight.shape}")
+        _check_same_dtype("cross_entropy", x, ("the weight", weight))
+    target_array = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if target_array.dtype.kind == "f":  # class probabilities
+        target = as_tensor(target).astype(x.dtype)
+        if target.shape != x.shape:
+            raise ValueError(f"cross_entropy: class-probability targets must have the logits' "
+                             f"shape {x.shape}, got {target.shape}")
+        batch_shape = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
+        loss = cross_entropy_composed(_classes_last(x), _classes_last(target), weight,
+                                      reduction, float(label_smoothing), int(ignore_index))
+        return loss.reshape(batch_shape) if reduction == "none" else loss
+    target = target_array
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            f"cross_entropy: the target must hold integer class indices or floating class "
+            f"probabilities, got {target.dtype}"
+        )
     batch_shape = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
     if target.shape != batch_shape:
         raise ValueError(
             f"cross_entropy: logits of shape {x.shape} need a target of shape {batch_shape}, "
             f"got {target.shape}"
         )
-    classes = x.shape[0 if x.ndim == 1 else 1]
     bad = (target != ignore_index) & ((target < 0) | (target >= classes))
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -238,20 +270,19 @@ def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
             f"cross_entropy: target {int(target[where])} at position {where} is not a class "
             f"index in [0, {classes})"
         )
-    if x.ndim == 1:
-        rows = x.reshape(1, classes)
-    elif x.ndim == 2:
-        rows = x
-    else:  # classes last, then one row per (sample, position)
-        rows = x.transpose(0, *range(2, x.ndim), 1).reshape(-1, classes)
+    rows = _classes_last(x)
     # The caller's target tensor itself when it has the right layout, so a drawn graph
     # shows it under its own name.
     flat_target = given if isinstance(given, Tensor) and given.ndim == 1 else \
         Tensor.wrap(target.reshape(-1))
-    loss = CrossEntropyFunction.apply(
-        rows, flat_target, reduction=reduction,
-        label_smoothing=float(label_smoothing), ignore_index=int(ignore_index),
-    )
+    if weight is not None:
+        loss = cross_entropy_composed(rows, flat_target, weight, reduction,
+                                      float(label_smoothing), int(ignore_index))
+    else:
+        loss = CrossEntropyFunction.apply(
+            rows, flat_target, reduction=reduction,
+            label_smoothing=float(label_smoothing), ignore_index=int(ignore_index),
+        )
     return loss.reshape(batch_shape) if reduction == "none" else loss
 
 

@@ -8,6 +8,7 @@ fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -88,6 +89,16 @@ def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
+def _is_empty(tensor: Tensor, initializer: str) -> bool:
+    """True (with PyTorch's warning) for a tensor with no elements, whose fans may be 0:
+    initializing it is a no-op, as in PyTorch (`nn.Linear(0, 3)` is valid)."""
+    if tensor.numel() == 0:
+        warnings.warn(f"{initializer}: initializing zero-element tensors is a no-op",
+                      UserWarning, stacklevel=3)
+        return True
+    return False
+
+
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
@@ -101,6 +112,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     """He et al. (2015), uniform: U(-bound, bound), bound = gain * sqrt(3 / fan).
 
     `Linear`'s default is this with a = sqrt(5), which gives bound = 1 / sqrt(fan_in)."""
+    if _is_empty(tensor, "kaiming_uniform_"):
+        return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound)
 
@@ -108,11 +121,15 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Tensor:
     """He et al. (2015), normal: N(0, std^2), std = gain / sqrt(fan)."""
+    if _is_empty(tensor, "kaiming_normal_"):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot & Bengio (2010), uniform: bound = gain * sqrt(6 / (fan_in + fan_out))."""
+    if _is_empty(tensor, "xavier_uniform_"):
+        return tensor
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
@@ -120,5 +137,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot & Bengio (2010), normal: std = gain * sqrt(2 / (fan_in + fan_out))."""
+    if _is_empty(tensor, "xavier_normal_"):
+        return tensor
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))

@@ -31,8 +31,9 @@ class CrossEntropyLoss(_Loss):
     and an `ignore_index` whose targets count for nothing."""
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0,
-                 ignore_index: int = -100) -> None:
+                 ignore_index: int = -100, *, weight: Tensor | None = None) -> None:
         super().__init__(reduction)
+        self.weight = weight
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(
                 f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}"
@@ -40,7 +41,7 @@ class CrossEntropyLoss(_Loss):
         self.label_smoothing, self.ignore_index = label_smoothing, ignore_index
 
     def forward(self, x: Tensor, target) -> Tensor:
-        return F.cross_entropy(x, target, reduction=self.reduction,
+        return F.cross_entropy(x, target, weight=self.weight, reduction=self.reduction,
                                label_smoothing=self.label_smoothing,
                                ignore_index=self.ignore_index)
 

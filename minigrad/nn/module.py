@@ -274,6 +274,38 @@ class Module:
         for param in self.parameters():
             param.grad = None
 
+    def to(self, *args, dtype=None, device=None) -> Module:
+        """Convert every floating parameter and buffer to `dtype`, in place, and return the
+        module: `model.to(np.float64)`, `model.double()`. The parameters stay the same
+        objects (an optimizer holding them keeps working); their gradients are converted
+        too. Integer buffers (counters) are left alone, as in PyTorch."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+                device = arg
+            else:
+                dtype = arg.dtype if isinstance(arg, Tensor) else arg
+        if device is not None and str(device) != "cpu":
+            raise ValueError(f"to: minigrad computes on the CPU only, got device {device!r}")
+        if dtype is None:
+            return self
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"to: modules can only be converted to a floating dtype, got {dtype}")
+        for tensor in (*self.parameters(), *self.buffers()):
+            if tensor.dtype.kind == "f" and tensor.dtype != dtype:
+                tensor.data = tensor.data.astype(dtype)
+                if tensor.grad is not None:
+                    tensor.grad = Tensor(tensor.grad.data.astype(dtype))
+        return self
+
+    def float(self) -> Module:
+        """`to(float32)`."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """`to(float64)`."""
+        return self.to(np.float64)
+
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set `requires_grad` on every parameter (False freezes the module); returns it."""
         for param in self.parameters():

@@ -89,3 +89,41 @@ class CrossEntropyFunction(Function):
                                 logits.dtype)
         row_scale = g.reshape(-1, 1) * Tensor.wrap(weight.reshape(-1, 1))
         return (p - Tensor.wrap(q)) * row_scale, None
+
+
+def cross_entropy_composed(rows: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+                           label_smoothing: float, ignore_index: int) -> Tensor:
+    """Cross-entropy with class weights or class-probability targets, composed of
+    primitives (so every derivative, the target's included, comes from them), with
+    PyTorch's definitions. `rows` are logits (M, C); `target` is (M,) class indices or
+    (M, C) probabilities; `weight` (C,) scales each class.
+
+    Indices: l_i = -(1 - eps) w_t_i log p_i,t_i - (eps / C) sum_c w_c log p_ic, zero for
+    ignored rows; "mean" divides the sum by sum_i w_t_i over the rows not ignored.
+    Probabilities: q = (1 - eps) target + eps / C, l_i = -sum_c w_c q_ic log p_ic; "mean"
+    divides by M.
+    """
+    classes = rows.shape[1]
+    log_p = rows.log_softmax(dim=1)
+    weighted = log_p if weight is None else log_p * weight
+    if target.dtype.kind == "f":
+        q = target if not label_smoothing else target * (1.0 - label_smoothing) + \
+            label_smoothing / classes
+        loss = -(weighted * q).sum(dim=1)
+        if reduction == "mean":
+            return loss.mean()
+        return loss.sum() if reduction == "sum" else loss
+    indices = target.data
+    kept = indices != ignore_index
+    safe = np.where(kept, indices, 0)
+    rows_at = np.arange(rows.shape[0])
+    kept_t = Tensor.wrap(kept.astype(rows.dtype))
+    w_t = kept_t if weight is None else weight[safe] * kept_t
+    loss = -weighted[rows_at, safe] * kept_t * (1.0 - label_smoothing)
+    if label_smoothing:
+        loss = loss - weighted.sum(dim=1) * kept_t * (label_smoothing / classes)
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / w_t.sum()

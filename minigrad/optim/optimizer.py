@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -65,9 +66,22 @@ class Optimizer:
                 )
             if p.dtype.kind != "f":
                 raise TypeError(f"{self._name}: parameter {i} has dtype {p.dtype}, not floating")
+        unique = list({id(p): p for p in reversed(params)}.values())[::-1]
+        if len(unique) != len(params):
+            # PyTorch warns here; updating a parameter twice per step would be a silent bug,
+            # so each is kept once.
+            warnings.warn(
+                f"{self._name}: a parameter group lists the same parameter more than once; "
+                "it is kept once (each parameter is updated once per step)",
+                UserWarning, stacklevel=3,
+            )
+            params = unique
         seen = {id(p) for g in self.param_groups for p in g["params"]}
-        if len({id(p) for p in params}) != len(params) or any(id(p) in seen for p in params):
-            raise ValueError(f"{self._name}: a parameter appears more than once")
+        if any(id(p) in seen for p in params):
+            raise ValueError(
+                f"{self._name}: some parameters appear in more than one parameter group; "
+                "each parameter can belong to one group only"
+            )
         if not params:
             raise ValueError(f"{self._name}: got a param group with no parameters")
         full = {**self.defaults, **group, "params": params}

@@ -79,7 +79,7 @@ class Arithmetic:
         return prim.sqrt.apply(dtypes.as_float(self))
 
     def abs(self) -> Tensor:
-        """|x|, elementwise.   VJP: x_bar = g * sign(x) (0 at 0)."""
+        """|x|, elementwise.   VJP: x_bar = g * sign(x) (0 at 0 and at NaN)."""
         return prim.abs.apply(self)
 
     def erf(self) -> Tensor:
@@ -102,9 +102,17 @@ class Arithmetic:
         """1 / (1 + e**-x), elementwise.   VJP: x_bar = g * s * (1 - s), s = sigmoid(x)."""
         return prim.sigmoid.apply(dtypes.as_float(self))
 
-    def softplus(self) -> Tensor:
-        """log(1 + e**x), elementwise, without overflow.   VJP: x_bar = g * sigmoid(x)."""
-        return prim.softplus.apply(dtypes.as_float(self))
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        """log(1 + exp(beta x)) / beta, elementwise, without overflow, and x itself where
+        beta x > threshold (PyTorch's switch to the linear function; the two agree to
+        within exp(-threshold)).   VJP: x_bar = g * sigmoid(beta x)."""
+        x = dtypes.as_float(self)
+        scaled = x if beta == 1 else x * beta
+        out = prim.softplus.apply(scaled)
+        if beta != 1:
+            out = out / beta
+        linear = scaled._data > threshold
+        return prim.where.apply(self.wrap(linear), x, out) if linear.any() else out
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch."""
