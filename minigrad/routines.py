@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from minigrad import ops, shapes
 from minigrad.dtypes import promote
 from minigrad.tensor import Tensor
+from minigrad.tensor.reductions import pick
 
 
 def as_tensor(value) -> Tensor:
@@ -141,6 +142,26 @@ def broadcast_to(x, *args, **kwargs) -> Tensor:
     """Broadcast to a shape. `minigrad.broadcast_to(x, ...)` is `Tensor.broadcast_to(x, ...)`."""
     return as_tensor(x).broadcast_to(*args, **kwargs)
 
+def permute(x, *args, **kwargs) -> Tensor:
+    """Dims reordered. `minigrad.permute(x, ...)` is `Tensor.permute(x, ...)`."""
+    return as_tensor(x).permute(*args, **kwargs)
+
+def amax(x, *args, **kwargs) -> Tensor:
+    """The maximum over dims (values only). `minigrad.amax(x, ...)` is `Tensor.amax(x, ...)`."""
+    return as_tensor(x).amax(*args, **kwargs)
+
+def amin(x, *args, **kwargs) -> Tensor:
+    """The minimum over dims (values only). `minigrad.amin(x, ...)` is `Tensor.amin(x, ...)`."""
+    return as_tensor(x).amin(*args, **kwargs)
+
+def clone(x, *args, **kwargs) -> Tensor:
+    """A differentiable copy. `minigrad.clone(x)` is `Tensor.clone(x)`."""
+    return as_tensor(x).clone(*args, **kwargs)
+
+def numel(x) -> int:
+    """The number of elements. `minigrad.numel(x)` is `Tensor.numel(x)`."""
+    return as_tensor(x).numel()
+
 def swapaxes(x, *args, **kwargs) -> Tensor:
     """Two axes swapped. `minigrad.swapaxes(x, ...)` is `Tensor.swapaxes(x, ...)`."""
     return as_tensor(x).swapaxes(*args, **kwargs)
@@ -195,8 +216,10 @@ def _check_joinable(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
     return tensors
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis; all other axes must match."""
+def concatenate(tensors: Sequence[Tensor], dim: int | None = None, *,
+                axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim (0 by default); all other dims must match."""
+    axis = pick("concatenate", "dim", dim, "axis", axis, 0)
     tensors = _check_joinable(tensors, "concatenate")
     (axis,) = shapes.normalize_axis(axis, tensors[0].ndim, "concatenate")
     first = tensors[0].shape
@@ -213,8 +236,10 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 cat = concatenate
 
 
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors of one shape along a new axis."""
+def stack(tensors: Sequence[Tensor], dim: int | None = None, *,
+          axis: int | None = None) -> Tensor:
+    """Join tensors of one shape along a new dim (0 by default)."""
+    axis = pick("stack", "dim", dim, "axis", axis, 0)
     tensors = _check_joinable(tensors, "stack")
     distinct = {t.shape for t in tensors}
     if len(distinct) != 1:
@@ -225,6 +250,8 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 __all__ = [
     "abs",
+    "amax",
+    "amin",
     "argmax",
     "argmin",
     "as_tensor",
@@ -232,6 +259,7 @@ __all__ = [
     "cat",
     "clamp",
     "clip",
+    "clone",
     "concatenate",
     "erf",
     "exp",
@@ -246,6 +274,8 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "numel",
+    "permute",
     "relu",
     "reshape",
     "sigmoid",

@@ -99,8 +99,11 @@ def test_cross_entropy_errors(logits) -> None:
     with pytest.raises(IndexError, match=r"target 7 at position \(2,\) is not a class index "
                                          r"in \[0, 5\)"):
         F.cross_entropy(logits, [0, 1, 7, 0, 0, 0])
-    with pytest.raises(TypeError, match="integer class indices, got float64"):
+    with pytest.raises(ValueError, match=r"class probabilities .* shape \(6, 5\), got \(6,\) "
+                                         r"\(class indices must be integers"):
         F.cross_entropy(logits, np.zeros(6))
+    with pytest.raises(TypeError, match="integer class indices or floating class probabilities"):
+        F.cross_entropy(logits, np.zeros(6, bool))
     with pytest.raises(ValueError, match=r"need a target of shape \(6,\), got \(5,\)"):
         F.cross_entropy(logits, np.zeros(5, np.int64))
     with pytest.raises(ValueError, match="reduction must be one of"):

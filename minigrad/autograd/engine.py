@@ -21,6 +21,7 @@ from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
 from minigrad.autograd.record import BackwardRecord, BackwardStep, active_record
+from minigrad.autograd.release import free_unreferenced_values
 from minigrad.autograd.unbroadcast import sum_to_shape
 from minigrad.tensor import Tensor
 
@@ -140,8 +141,10 @@ def _second_backward_error(node: Node) -> RuntimeError:
 
 def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, captured: dict,
                  capture: set | None, accumulate: bool, retain_graph: bool,
-                 record: BackwardRecord | None) -> None:
-    """Call each reached node's VJP, consumers first, routing gradients to its inputs."""
+                 record: BackwardRecord | None) -> list[Node]:
+    """Call each reached node's VJP, consumers first, routing gradients to its inputs.
+    Returns the nodes released (none when `retain_graph`)."""
+    released = []
     for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
         grad = node_grads.pop(node)
         if grad is None:  # nothing reached this node (all its consumers had None)
@@ -169,6 +172,8 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
                 node_grads.add(parent, input_grad)
         if not retain_graph:
             node.release()
+            released.append(node)
+    return released
 
 
 def _run_hooks(hooks: dict, grad: Tensor, owner: str) -> Tensor:
@@ -230,8 +235,8 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
         # NumPy RuntimeWarning leaks out of backward (set once per pass, not per op).
         with set_grad_enabled(create_graph), np.errstate(all="ignore"):
             record = active_record()
-            _visit_nodes(roots, node_grads, leaf_grads, captured, capture, accumulate,
-                         retain_graph, record)
+            released = _visit_nodes(roots, node_grads, leaf_grads, captured, capture,
+                                    accumulate, retain_graph, record)
             # The callers' gradient arrays count as given out: no .grad may alias them.
             given_out = {_owner(grad._data) for _, grad in roots}
             for leaf, grad in leaf_grads.sums.items():
@@ -246,6 +251,8 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
                         leaf.grad = leaf.grad + grad
                     else:
                         leaf.grad = grad if create_graph else _unshared(grad, given_out)
+            leaf_grads.sums.clear()
+            free_unreferenced_values(released)
     finally:
         if counted:
             _running.depth -= 1

@@ -29,7 +29,8 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "batch_norm", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
-    "layer_norm", "linear", "log_softmax", "mse_loss", "relu", "sigmoid", "softmax", "tanh",
+    "layer_norm", "linear", "log_softmax", "mse_loss", "relu", "sigmoid", "softmax", "softplus",
+    "tanh",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -140,14 +141,20 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     return as_tensor(x).gelu(approximate=approximate)
 
 
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along `dim`, computed stably."""
-    return as_tensor(x).softmax(axis=dim)
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+    return as_tensor(x).softplus(beta=beta, threshold=threshold)
 
 
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """x - logsumexp(x) along `dim`."""
-    return as_tensor(x).log_softmax(axis=dim)
+def softmax(x: Tensor, dim: int | None = None, *, dtype=None, axis: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along `dim` (the last when None), computed stably."""
+    return as_tensor(x).softmax(dim, dtype=dtype, axis=axis)
+
+
+def log_softmax(x: Tensor, dim: int | None = None, *, dtype=None,
+                axis: int | None = None) -> Tensor:
+    """x - logsumexp(x) along `dim` (the last when None)."""
+    return as_tensor(x).log_softmax(dim, dtype=dtype, axis=axis)
 
 
 # --- losses -----------------------------------------------------------------------------
@@ -245,8 +252,11 @@ def cross_entropy(x: Tensor, target: Tensor | np.ndarray | Sequence[int],
     if target_array.dtype.kind == "f":  # class probabilities
         target = as_tensor(target).astype(x.dtype)
         if target.shape != x.shape:
-            raise ValueError(f"cross_entropy: class-probability targets must have the logits' "
-                             f"shape {x.shape}, got {target.shape}")
+            raise ValueError(
+                f"cross_entropy: a floating target holds class probabilities and must have "
+                f"the logits' shape {x.shape}, got {target.shape} (class indices must be "
+                f"integers, e.g. target.astype(np.int64))"
+            )
         batch_shape = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
         loss = cross_entropy_composed(_classes_last(x), _classes_last(target), weight,
                                       reduction, float(label_smoothing), int(ignore_index))

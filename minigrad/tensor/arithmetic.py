@@ -53,8 +53,16 @@ class Arithmetic:
     def __le__(self, other): return self.wrap(self._data <= self._operand(other)._data)
     def __gt__(self, other): return self.wrap(self._data > self._operand(other)._data)
     def __ge__(self, other): return self.wrap(self._data >= self._operand(other)._data)
-    def __eq__(self, other): return self.wrap(self._data == self._operand(other)._data)
-    def __ne__(self, other): return self.wrap(self._data != self._operand(other)._data)
+    def __eq__(self, other):
+        try:
+            other = self._operand(other)
+        except TypeError:  # not numeric: let the other side (or identity) decide
+            return NotImplemented
+        return self.wrap(self._data == other._data)
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else self.wrap(~result._data)
 
     # --- elementwise math -----------------------------------------------------------
     # Integer tensors become floating point first (the default float dtype).

@@ -21,6 +21,7 @@ from minigrad.hooks import RemovableHandle, add_hook
 from minigrad.tensor.arithmetic import Arithmetic
 from minigrad.tensor.conversions import Conversions
 from minigrad.tensor.detach import DetachLink
+from minigrad.tensor.freed import is_freed
 from minigrad.tensor.reductions import Reductions
 from minigrad.tensor.shaping import Shaping
 
@@ -140,6 +141,12 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping):
         """Set `requires_grad` in place and return self."""
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def values_freed(self) -> bool:
+        """True when backward freed this tensor's values (it was an intermediate that only
+        the graph held); shape, dtype, name and gradient remain for drawings."""
+        return is_freed(self._data)
 
     @property
     def is_leaf(self) -> bool:

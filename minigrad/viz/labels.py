@@ -27,17 +27,23 @@ def _value_lines(tensor: Tensor | None, options: Options) -> list[str]:
     if tensor is None:
         return lines
     if options.show_values:
-        lines.append(style.detail("= " + style.array_summary(tensor.data)))
+        lines.append(style.detail("= " + _value_summary(tensor)))
     grad = tensor.grad
     if options.show_grads and grad is not None:
         lines.append(style.coloured("grad " + style.array_summary(grad.data), style.GRAD, 11))
     return lines
 
 
+def _value_summary(tensor: Tensor) -> str:
+    # backward frees the values of intermediates nobody kept; say so rather than show zeros
+    return "(freed by backward)" if tensor.values_freed else style.array_summary(tensor.data)
+
+
 def _tooltip_lines(tensor: Tensor | None) -> list[str]:
     if tensor is None:
         return []
-    lines = ["value: " + style.array_details(tensor.data)]
+    lines = ["value: " + ("(freed by backward)" if tensor.values_freed
+                          else style.array_details(tensor.data))]
     if tensor.grad is not None:
         lines.append("grad: " + style.array_details(tensor.grad.data))
     return lines
@@ -74,7 +80,7 @@ def output(tensor: Tensor, name: str | None, options: Options
     if options.show_shapes:
         lines.append(style.detail(style.shape_text(tensor.shape, tensor.dtype)))
     if options.show_values or tensor.size == 1:
-        lines.append(style.detail("= " + style.array_summary(tensor.data)))
+        lines.append(style.detail("= " + _value_summary(tensor)))
     grad = tensor.grad
     if options.show_grads and grad is not None:
         lines.append(style.coloured("grad " + style.array_summary(grad.data), style.GRAD, 11))
