@@ -57,7 +57,7 @@ class Erf(Function):
 
 @register
 class ReLU(Function):
-    """z = max(a, 0).   VJP: a_bar = g * [a > 0]."""
+    """z = max(a, 0).   VJP: a_bar = g * [not a <= 0] (g passes at NaN, as PyTorch)."""
 
     name = "relu"
 
@@ -67,7 +67,7 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * Tensor.wrap(ctx.inputs[0].data > 0)
+        return g * Tensor.wrap(~(ctx.inputs[0].data <= 0))
 
 
 @register

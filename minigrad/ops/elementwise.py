@@ -203,7 +203,7 @@ class Sqrt(Function):
 
 @register
 class Abs(Function):
-    """z = |a|.   VJP: a_bar = g * sign(a)  (0 at a = 0, as PyTorch)."""
+    """z = |a|.   VJP: a_bar = g * sign(a)  (0 at a = 0 and at NaN, as PyTorch)."""
 
     name = "abs"
 
@@ -213,14 +213,16 @@ class Abs(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * Tensor.wrap(np.sign(ctx.inputs[0].data))
+        a = ctx.inputs[0].data
+        return g * Tensor.wrap(np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype, copy=False))
 
 
 # --- selections --------------------------------------------------------------------
 
 def _tie_split(winner: np.ndarray, loser: np.ndarray, dtype) -> Tensor:
-    """1 where `winner` wins, 1/2 on ties, 0 where it loses: ties share the gradient."""
-    return Tensor.wrap(((winner > loser) + 0.5 * (winner == loser)).astype(dtype))
+    """1 where `winner` wins, 1/2 on ties, 0 where it loses: ties share the gradient. Where
+    either is NaN (the result is NaN) both get all of it, as in PyTorch."""
+    return Tensor.wrap((1.0 - (winner < loser) - 0.5 * (winner == loser)).astype(dtype))
 
 
 @register

@@ -168,14 +168,14 @@ class Reductions:
     def amax(self, dim: Axis = (), keepdim: bool = False, *, axis: Axis = None,
              keepdims: bool | None = None) -> Tensor:
         """The maximum over `dim` (all dims for `()`), values only; ties share the gradient."""
-        dim = pick("amax", "dim", dim, "axis", axis)
+        dim = pick("amax", "dim", dim, "axis", axis, ())
         return self._reduce(prim.max, None if dim == () else dim,
                             pick("amax", "keepdim", keepdim, "keepdims", keepdims, False))
 
     def amin(self, dim: Axis = (), keepdim: bool = False, *, axis: Axis = None,
              keepdims: bool | None = None) -> Tensor:
         """The minimum over `dim` (all dims for `()`), values only; ties share the gradient."""
-        dim = pick("amin", "dim", dim, "axis", axis)
+        dim = pick("amin", "dim", dim, "axis", axis, ())
         return self._reduce(prim.min, None if dim == () else dim,
                             pick("amin", "keepdim", keepdim, "keepdims", keepdims, False))
 

@@ -1,0 +1,1 @@
+"""The conformance suite: every operation checked against PyTorch (see opinfo.py)."""
