@@ -243,3 +243,44 @@ def entries_with_samples(entries: list[OpInfo], dtype) -> list[tuple[OpInfo, Sam
     return [(e, s, i) for e in entries if dtype in e.dtypes
             for i, s in enumerate(e.samples(np.dtype(dtype)))]
 
+
+
+# --- the "Differences from PyTorch" page -------------------------------------------------
+
+DOCS_PAGE = Path(__file__).parents[2] / "docs" / "differences.md"
+
+
+def differences_page(entries: list[OpInfo] | None = None) -> str:
+    """docs/differences.md, generated from the table's `differences` (regenerate it with
+    `cd tests && PYTHONPATH=.. python -c "from conformance.opinfo import write_differences_page
+    as w; w()"`).
+    """
+    entries = all_ops() if entries is None else entries
+    seen: dict[Difference, list[str]] = {}
+    for entry in entries:
+        for difference in entry.differences:
+            seen.setdefault(difference, []).append(entry.name)
+    lines = [
+        "# Differences from PyTorch",
+        "",
+        "minigrad follows PyTorch wherever both have a name: signatures, defaults and",
+        "values. The conformance suite (`tests/conformance/`) checks every primitive, every",
+        "public Tensor method and every public function against PyTorch, in float64 and",
+        "float32, forward and backward. Where minigrad differs on purpose, the suite's table",
+        "says so, and this page lists it (it is generated from the table).",
+        "",
+        "NumPy's spellings are accepted as aliases everywhere: `axis=` for `dim=`,",
+        "`keepdims=` for `keepdim=`, `ddof=` for the variance's `correction=`. They change",
+        "the spelling, never the meaning (`x.var(axis=0)` is unbiased, as `x.var(dim=0)`).",
+        "",
+        "| What | Why | Entries |",
+        "|---|---|---|",
+    ]
+    for difference, names in seen.items():
+        lines.append(f"| {difference.what} | {difference.why} | "
+                     f"{', '.join(f'`{n}`' for n in names)} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_differences_page() -> None:
+    DOCS_PAGE.write_text(differences_page(), encoding="utf-8")

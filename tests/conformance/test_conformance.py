@@ -1,10 +1,13 @@
 """minigrad against PyTorch, entry by entry of the conformance table (see opinfo.py).
 
-Without PyTorch the whole module is skipped with the command that installs it.
+Without PyTorch the whole module is skipped with the command that installs it (CI sets
+MINIGRAD_REQUIRE_TORCH, which turns the skip into a failure).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import warnings
 
 import numpy as np
@@ -24,6 +27,9 @@ from conformance.opinfo import (
     sample_id,
 )
 
+if os.environ.get("MINIGRAD_REQUIRE_TORCH") and importlib.util.find_spec("torch") is None:
+    raise ImportError("MINIGRAD_REQUIRE_TORCH is set but PyTorch is missing: "
+                      "pip install -e '.[parity]'")
 torch = pytest.importorskip(
     "torch", reason="the conformance suite compares with PyTorch: "
     "pip install -e '.[parity]' (the CPU build, torch==2.13.0)")
@@ -114,3 +120,11 @@ def test_float32_stays_float32(entry, sample, index) -> None:
         a, b = as_numpy(a), as_numpy(b)
         assert a.dtype == b.dtype, f"output {k}: {a.dtype}, PyTorch {b.dtype}"
         assert_close(a, b, entry.atol32, entry.rtol32, f"output {k}")
+
+
+def test_the_differences_page_lists_the_table() -> None:
+    from conformance.opinfo import DOCS_PAGE, differences_page
+
+    assert DOCS_PAGE.read_text(encoding="utf-8") == differences_page(ENTRIES), (
+        "docs/differences.md is out of date; regenerate it: cd tests && python -c "
+        "\"from conformance.opinfo import write_differences_page as w; w()\"")
