@@ -55,6 +55,16 @@ def check_supported(dtype: np.dtype, op: str) -> None:
         )
 
 
+def _holds_float64(data) -> bool:
+    """True when nested sequences hold a NumPy float64 (scalar or array): like PyTorch, a
+    list keeps float64 then; Python floats alone take the default dtype."""
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data.dtype == np.float64
+    if isinstance(data, (list, tuple)):
+        return any(_holds_float64(item) for item in data)
+    return False
+
+
 def as_array(data, dtype=None) -> np.ndarray:
     """Turn user data into an ndarray under the rules above; reject what is not numeric.
 
@@ -77,7 +87,7 @@ def as_array(data, dtype=None) -> np.ndarray:
         except TypeError:
             array = np.asarray(data)  # e.g. strings: reported below by their dtype
         if dtype is None and array.dtype == np.float64 and \
-                not isinstance(data, (np.floating, np.ndarray)):
+                not isinstance(data, (np.floating, np.ndarray)) and not _holds_float64(data):
             array = array.astype(_default_float, copy=False)
     check_supported(array.dtype, "tensor")
     return array

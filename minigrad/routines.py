@@ -18,9 +18,12 @@ from minigrad.tensor import Tensor
 from minigrad.tensor.reductions import pick
 
 
-def as_tensor(value) -> Tensor:
-    """`value` itself if it is a tensor, else a tensor made from it (no copy of arrays)."""
-    return value if isinstance(value, Tensor) else Tensor(value)
+def as_tensor(value, dtype=None) -> Tensor:
+    """`value` itself if it is a tensor (converted when `dtype` differs), else a tensor made
+    from it (no copy of arrays of that dtype), as `torch.as_tensor`."""
+    if isinstance(value, Tensor):
+        return value if dtype is None else value.to(dtype)
+    return Tensor(value, dtype=dtype)
 
 
 # --- the Tensor methods as functions: `minigrad.exp(x)` is `x.exp()` --------------------

@@ -65,6 +65,8 @@ class Reductions:
     __slots__ = ()
 
     def _reduce(self, op, dim: Axis, keepdim: bool, **params) -> Tensor:
+        if isinstance(dim, (tuple, list)) and not dim:
+            dim = None  # PyTorch: an empty tuple of dims reduces over all of them
         axes = shapes.normalize_axis(dim, self.ndim, op.name)
         return op.apply(self, axes=axes, keepdims=bool(keepdim), **params)
 

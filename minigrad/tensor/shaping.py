@@ -28,21 +28,30 @@ class Shaping:
 
     view = reshape
 
-    def permute(self, *dims) -> Tensor:
-        """The dims reordered: `permute(2, 0, 1)` puts dim 2 first (as PyTorch and NumPy's
-        `transpose(axes)`); `permute()` reverses them."""
+    def permute(self, *dims, **keyword) -> Tensor:
+        """The dims reordered: `permute(2, 0, 1)` or `permute(dims=(2, 0, 1))` puts dim 2
+        first (as PyTorch and NumPy's `transpose(axes)`); `permute()` reverses them."""
+        if keyword:
+            if dims or set(keyword) != {"dims"}:
+                raise TypeError(f"permute: give the dims positionally or as dims=, got "
+                                f"{dims} and {sorted(keyword)}")
+            dims = (keyword["dims"],)
         order = shapes.permutation(dims, self.ndim)
         if order == tuple(range(self.ndim)):
             return self
         return prim.transpose.apply(self, axes=order)
 
-    def transpose(self, *dims) -> Tensor:
+    def transpose(self, *dims, dim0: int | None = None, dim1: int | None = None) -> Tensor:
         """PyTorch's `transpose(dim0, dim1)`: the two dims swapped.
 
         Other numbers of arguments keep NumPy's meaning, which PyTorch does not have:
         `transpose()` reverses the dims and `transpose(*order)` (three or more dims, or one
         tuple) permutes them, as `permute`.
         """
+        if dim0 is not None or dim1 is not None:
+            dims = (*dims, *(d for d in (dim0, dim1) if d is not None))
+            if len(dims) != 2:
+                raise TypeError(f"transpose: dim0 and dim1 name two dims, got {dims}")
         if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
             return self.permute(shapes.swapped(self.ndim, *dims))
         return self.permute(*dims)

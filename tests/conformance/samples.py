@@ -84,6 +84,7 @@ def reduction(dtype, draw=normal, dims=True, several=True, empty=True) -> list[S
         ]
         if several:
             samples.append(Sample((x,), {"dim": (0, 2)}, "dims-(0,2)"))
+            samples.append(Sample((x,), {"dim": ()}, "dims-()-all"))
         if empty:
             samples.append(Sample((np.zeros((0, 3), dtype),), {"dim": 1}, "empty-nonempty-dim"))
     samples.append(Sample((np.array([[1.0, 3.0, 3.0], [2.0, 2.0, -1.0]], dtype),), {},
