@@ -196,6 +196,51 @@ def _operands(a, b) -> tuple[Tensor, Tensor]:
     return promote(as_tensor(a), as_tensor(b))
 
 
+def add(a, b, *, alpha=1) -> Tensor:
+    """`a + alpha * b` (PyTorch's `add`); numbers take the tensor's dtype."""
+    return _operands(a, b)[0].add(b, alpha=alpha)
+
+
+def sub(a, b, *, alpha=1) -> Tensor:
+    """`a - alpha * b` (PyTorch's `sub`)."""
+    return _operands(a, b)[0].sub(b, alpha=alpha)
+
+
+def mul(a, b) -> Tensor:
+    """`a * b`."""
+    return _operands(a, b)[0] * b
+
+
+def div(a, b, *, rounding_mode: str | None = None) -> Tensor:
+    """`a / b` (true division)."""
+    return _operands(a, b)[0].div(b, rounding_mode=rounding_mode)
+
+
+def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
+    """`a ** b`."""
+    return _operands(a, b)[0] ** b
+
+
+def neg(x) -> Tensor:
+    """`-x`."""
+    return -as_tensor(x)
+
+
+def square(x) -> Tensor:
+    """`x * x`."""
+    return as_tensor(x).square()
+
+
+def mm(a, b) -> Tensor:
+    """The product of two 2-D tensors."""
+    return as_tensor(a).mm(b)
+
+
+def dot(a, b) -> Tensor:
+    """The inner product of two 1-D tensors."""
+    return as_tensor(a).dot(b)
+
+
 def matmul(a, b) -> Tensor:
     """`a @ b`, with NumPy's rules for 1-D operands and batch broadcasting."""
     return as_tensor(a) @ b
@@ -253,6 +298,7 @@ def stack(tensors: Sequence[Tensor], dim: int | None = None, *,
 
 __all__ = [
     "abs",
+    "add",
     "amax",
     "amin",
     "argmax",
@@ -264,6 +310,8 @@ __all__ = [
     "clip",
     "clone",
     "concatenate",
+    "div",
+    "dot",
     "erf",
     "exp",
     "flatten",
@@ -277,17 +325,23 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "mm",
+    "mul",
+    "neg",
     "numel",
     "permute",
+    "pow",
     "relu",
     "reshape",
     "sigmoid",
     "softmax",
     "softplus",
     "sqrt",
+    "square",
     "squeeze",
     "stack",
     "std",
+    "sub",
     "sum",
     "swapaxes",
     "tanh",

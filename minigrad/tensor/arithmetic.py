@@ -48,6 +48,49 @@ class Arithmetic:
     def __rmatmul__(self, other):
         return self._operand(other).__matmul__(self)
 
+    def __abs__(self): return self.abs()
+
+    # PyTorch's method spellings of the operators: `x.add(y, alpha=2)` is `x + 2 * y`.
+    def add(self, other, *, alpha=1) -> Tensor:
+        return self + (other if alpha == 1 else self._operand(other) * alpha)
+
+    def sub(self, other, *, alpha=1) -> Tensor:
+        return self - (other if alpha == 1 else self._operand(other) * alpha)
+
+    def mul(self, other) -> Tensor: return self * other
+
+    def div(self, other, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is not None:
+            raise ValueError(f"div: rounding_mode={rounding_mode!r} is not supported (only "
+                             "true division, rounding_mode=None)")
+        return self / other
+
+    def pow(self, exponent) -> Tensor: return self**exponent
+    def neg(self) -> Tensor: return -self
+    def square(self) -> Tensor: return self * self
+    def matmul(self, other) -> Tensor: return self @ other
+
+    def mm(self, other) -> Tensor:
+        """The product of two 2-D tensors (PyTorch's `mm`; `matmul` broadcasts)."""
+        other = self._operand(other)
+        if self.ndim != 2 or other.ndim != 2:
+            raise ValueError(f"mm: expects two 2-D tensors, got shapes {self.shape} and "
+                             f"{other.shape}")
+        return self @ other
+
+    def dot(self, other) -> Tensor:
+        """The inner product of two 1-D tensors."""
+        other = self._operand(other)
+        if self.ndim != 1 or other.ndim != 1:
+            raise ValueError(f"dot: expects two 1-D tensors, got shapes {self.shape} and "
+                             f"{other.shape}")
+        return self @ other
+
+    true_divide = div
+    multiply = mul
+    subtract = sub
+    negative = neg
+
     # Comparisons give bool tensors outside the graph: their derivative is zero.
     def __lt__(self, other): return self.wrap(self._data < self._operand(other)._data)
     def __le__(self, other): return self.wrap(self._data <= self._operand(other)._data)

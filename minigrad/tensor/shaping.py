@@ -56,6 +56,17 @@ class Shaping:
             return self.permute(shapes.swapped(self.ndim, *dims))
         return self.permute(*dims)
 
+    def t(self) -> Tensor:
+        """The transpose of a tensor of at most 2 dims (PyTorch's `t()`)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor with <= 2 dims, got shape {self.shape}; "
+                             "use transpose(dim0, dim1) or mT")
+        return self.permute()
+
+    def contiguous(self) -> Tensor:
+        """The tensor itself: minigrad's ops accept any memory layout."""
+        return self
+
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
         """The two dims swapped (NumPy's name for `transpose(dim0, dim1)`)."""
         return self.permute(shapes.swapped(self.ndim, axis0, axis1, "swapaxes"))
