@@ -72,18 +72,18 @@ class Arithmetic:
 
     def mm(self, other) -> Tensor:
         """The product of two 2-D tensors (PyTorch's `mm`; `matmul` broadcasts)."""
-        other = self._operand(other)
-        if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(f"mm: expects two 2-D tensors, got shapes {self.shape} and "
-                             f"{other.shape}")
-        return self @ other
+        return self._product_of(other, 2, "mm")
 
     def dot(self, other) -> Tensor:
         """The inner product of two 1-D tensors."""
+        return self._product_of(other, 1, "dot")
+
+    def _product_of(self, other, ndim: int, op: str) -> Tensor:
+        """`self @ other` for two tensors of exactly `ndim` dims, as `op` requires."""
         other = self._operand(other)
-        if self.ndim != 1 or other.ndim != 1:
-            raise ValueError(f"dot: expects two 1-D tensors, got shapes {self.shape} and "
-                             f"{other.shape}")
+        if self.ndim != ndim or other.ndim != ndim:
+            raise ValueError(f"{op}: expects two {ndim}-D tensors, got shapes {self.shape} "
+                             f"and {other.shape}")
         return self @ other
 
     true_divide = div
