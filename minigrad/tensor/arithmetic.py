@@ -189,13 +189,23 @@ class Arithmetic:
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
         """Values limited to [min, max] (either bound may be None); `clamp` is the same.
-        VJP: x_bar = g within [min, max], 0 outside.
+        VJP: x_bar = g within [min, max], 0 outside. Tensor bounds are differentiable, as
+        in PyTorch: where x is below `min` the gradient goes to `min`, above `max` to `max`.
 
         >>> mg.tensor([-2.0, 0.5, 2.0]).clip(-1.0, 1.0)
         tensor([-1. ,  0.5,  1. ], dtype=float32)
         """
         if min is None and max is None:
             raise ValueError("clip: give at least one of min and max")
+        if isinstance(min, Arithmetic) or isinstance(max, Arithmetic):
+            out = self
+            if min is not None:
+                low = self._operand(min)
+                out = prim.where.apply(self.wrap(out._data < low._data), *promote(low, out))
+            if max is not None:
+                high = self._operand(max)
+                out = prim.where.apply(self.wrap(out._data > high._data), *promote(high, out))
+            return out
         return prim.clip.apply(self, low=min, high=max)
 
     clamp = clip

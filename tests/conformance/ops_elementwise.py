@@ -47,6 +47,13 @@ def _clip_samples(dtype):
                    "at-bounds", grad=False)]
 
 
+def _tensor_bound_samples(dtype):
+    x, low, high = gen.normal((3, 4), dtype), gen.normal((4,), dtype, 1) - 0.5, \
+        gen.normal((3, 1), dtype, 2) + 0.5
+    return [Sample((x, low, high), {}, "both", second_order=True),
+            Sample((x, low, None), {}, "min-only")]
+
+
 def _cast(name, method, target, covers):
     def op(a):
         return getattr(a, method)() if target is None else getattr(a, method)(target)
@@ -95,6 +102,8 @@ OPS = [
     OpInfo("clamp", lambda a, **k: mg.clamp(a, **k).clamp(**k),
            lambda a, **k: torch.clamp(a, **k).clamp(**k), _clip_samples,
            ("Tensor.clamp", "mg.clamp")),
+    OpInfo("clamp-tensor-bounds", lambda a, lo, hi: a.clamp(lo, hi),
+           lambda a, lo, hi: a.clamp(lo, hi), _tensor_bound_samples, ()),
     OpInfo("clone", lambda a: a.clone(), lambda a: a.clone(), gen.unary,
            ("clone", "Tensor.clone", "mg.clone")),
     OpInfo("to-float64", lambda a: a.to(np.float64), lambda a: a.to(torch.float64), gen.unary,
