@@ -75,6 +75,11 @@ class Mean(Function):
         return _keep_dims(scaled, a.shape, axes).broadcast_to(a.shape)
 
 
+class DegreesOfFreedomWarning(UserWarning, RuntimeWarning):
+    """No degree of freedom is left for a variance: a UserWarning as PyTorch's, and a
+    RuntimeWarning as NumPy's."""
+
+
 def _divisor(shape: tuple[int, ...], axes: tuple[int, ...], correction: float,
              op: str) -> float:
     """n - correction, floored at 0 (so the result is NaN or inf, as in PyTorch), with
@@ -84,7 +89,7 @@ def _divisor(shape: tuple[int, ...], axes: tuple[int, ...], correction: float,
         warnings.warn(
             f"{op}: degrees of freedom <= 0 (the reduction covers {count} element(s) of shape "
             f"{shape}, correction={correction}); the result is NaN or inf",
-            RuntimeWarning, stacklevel=5,
+            DegreesOfFreedomWarning, stacklevel=5,
         )
     return float(builtins.max(count - correction, 0))
 
