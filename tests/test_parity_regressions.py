@@ -276,7 +276,9 @@ def test_a_kept_loss_does_not_keep_the_activations() -> None:
     intermediates = [t for t in inputs if t.grad_fn is not None]
     assert intermediates and all(t.values_freed for t in intermediates)
     assert all(t.data.strides == (0,) * t.ndim for t in intermediates)  # no memory each
-    assert not x.values_freed  # held by this test
+    assert not x.values_freed  # held by this test, which keeps its values ...
+    kept_x = [t for t in inputs if t.grad_fn is None and t.shape == (128, 64)]
+    assert kept_x and all(t is not x and t.values_freed for t in kept_x)  # ... not the graph
     assert all(not p.values_freed for p in model.parameters())
     assert [t.shape for t in intermediates] == [(128, 4), (128, 64), (128, 64)]
 

@@ -11,7 +11,8 @@ Then a second loop, the common habit of keeping every step's loss in a list (for
 100 steps of a 256-256-256-10 ReLU MLP at batch 256, a new batch each step. Each kept loss
 keeps its graph; after backward that graph must hold only what a drawing needs, not the
 step's activations. The growth from before the first step to after the last is reported
-(RSS for both libraries, tracemalloc for minigrad) with PyTorch's beside it.
+(RSS for both libraries, tracemalloc for minigrad) with PyTorch's beside it. This loop runs
+first in each process, so both figures include the library's first-step warm-up.
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ def _soak(settings: dict, library: str):
 
     def run() -> dict[str, float]:
         values: dict[str, float] = {}
+        if library in frameworks.builders(None):
+            # First, in a fresh process (as a user's script): the growth includes each
+            # library's first-step warm-up, as when the habit was measured.
+            values.update(kept_losses(settings["kept"], frameworks.load(library), traced))
         if traced:
             tracemalloc.start()
         for number in range(1, settings["steps"] + 1):
@@ -98,8 +103,6 @@ def _soak(settings: dict, library: str):
             tracemalloc.stop()
             values["traced_growth"] = values["traced_last"] - values["traced_early"]
         values["rss_growth"] = values["rss_last"] - values["rss_early"]
-        if library in frameworks.builders(None):
-            values.update(kept_losses(settings["kept"], frameworks.load(library), traced))
         return values
 
     return run

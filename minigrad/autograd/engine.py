@@ -21,7 +21,7 @@ from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
 from minigrad.autograd.record import BackwardRecord, BackwardStep, active_record
-from minigrad.autograd.release import free_unreferenced_values
+from minigrad.autograd.release import free_values
 from minigrad.autograd.unbroadcast import sum_to_shape
 from minigrad.tensor import Tensor
 
@@ -252,7 +252,7 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
                     else:
                         leaf.grad = grad if create_graph else _unshared(grad, given_out)
             leaf_grads.sums.clear()
-            free_unreferenced_values(released)
+            free_values(released)
     finally:
         if counted:
             _running.depth -= 1
