@@ -52,23 +52,43 @@ class Arithmetic:
 
     # PyTorch's method spellings of the operators: `x.add(y, alpha=2)` is `x + 2 * y`.
     def add(self, other, *, alpha=1) -> Tensor:
+        """`self + alpha * other`.
+
+        >>> mg.tensor([1.0, 2.0]).add(1.0, alpha=2)
+        tensor([3., 4.], dtype=float32)
+        """
         return self + (other if alpha == 1 else self._operand(other) * alpha)
 
     def sub(self, other, *, alpha=1) -> Tensor:
+        """`self - alpha * other`; `subtract` is the same."""
         return self - (other if alpha == 1 else self._operand(other) * alpha)
 
-    def mul(self, other) -> Tensor: return self * other
+    def mul(self, other) -> Tensor:
+        """`self * other`; `multiply` is the same."""
+        return self * other
 
     def div(self, other, *, rounding_mode: str | None = None) -> Tensor:
+        """`self / other` (true division); `true_divide` is the same."""
         if rounding_mode is not None:
             raise ValueError(f"div: rounding_mode={rounding_mode!r} is not supported (only "
                              "true division, rounding_mode=None)")
         return self / other
 
-    def pow(self, exponent) -> Tensor: return self**exponent
-    def neg(self) -> Tensor: return -self
-    def square(self) -> Tensor: return self * self
-    def matmul(self, other) -> Tensor: return self @ other
+    def pow(self, exponent) -> Tensor:
+        """`self ** exponent`."""
+        return self**exponent
+
+    def neg(self) -> Tensor:
+        """`-self`; `negative` is the same."""
+        return -self
+
+    def square(self) -> Tensor:
+        """`self * self`."""
+        return self * self
+
+    def matmul(self, other) -> Tensor:
+        """`self @ other`."""
+        return self @ other
 
     def mm(self, other) -> Tensor:
         """The product of two 2-D tensors (PyTorch's `mm`; `matmul` broadcasts)."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class Size(int):
     """The element count, which can also be called as PyTorch's `size(dim=None)`.
 
-    >>> x = Tensor(np.zeros((2, 3)))
+    >>> x = mg.zeros(2, 3)
     >>> x.size, x.size(), x.size(-1)
     (6, (2, 3), 3)
     """

@@ -121,9 +121,11 @@ class Shaping:
         return self.broadcast_to(sizes)
 
     def expand_as(self, other) -> Tensor:
+        """`broadcast_to(other.shape)`."""
         return self.broadcast_to(other.shape)
 
     def view_as(self, other) -> Tensor:
+        """`reshape(other.shape)`."""
         return self.reshape(other.shape)
 
     def __getitem__(self, index) -> Tensor:

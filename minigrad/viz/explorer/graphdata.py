@@ -16,11 +16,14 @@ import numpy as np
 
 from minigrad.autograd.function import Node
 from minigrad.tensor import Tensor
+from minigrad.tensor.freed import is_freed
 from minigrad.viz import style
 from minigrad.viz.collect import GraphView
 from minigrad.viz.explorer.sites import site_of
 from minigrad.viz.modules import Cluster, innermost_clusters, leaf_cluster
 from minigrad.viz.select import Selection
+
+FREED = "(freed by backward)"
 
 
 class ArrayTable:
@@ -35,12 +38,13 @@ class ArrayTable:
 
     def add(self, values) -> int:
         values = np.asarray(values)
-        details = style.array_details(values)
+        freed = is_freed(values)  # an intermediate's values, freed by backward
+        details = FREED if freed else style.array_details(values)
         index = self._index.get(details)
         if index is None:
-            brief = style.array_summary(values, limit=3).split(",")[0]
+            brief = "freed" if freed else style.array_summary(values, limit=3).split(",")[0]
             index = self._index[details] = len(self.rows)
-            self.rows.append([style.array_summary(values), details, brief])
+            self.rows.append([FREED if freed else style.array_summary(values), details, brief])
         return index
 
 
