@@ -22,7 +22,6 @@ stand-in, so it is named by its `.name`, not by a `params=` mapping to the origi
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 
 from minigrad.autograd.function import Node
 from minigrad.tensor import Tensor
@@ -42,19 +41,20 @@ def _stand_in(tensor: Tensor) -> Tensor:
     return stand_in
 
 
-def free_values(nodes: Iterable[Node]) -> None:
+def free_values(nodes: list[Node]) -> None:
     """Free the values of the tensors in these (released) nodes' inputs, as above."""
-    nodes = list(nodes)
     appearances: dict[int, int] = {}
     candidates: dict[int, Tensor] = {}
+    worth = WORTH_FREEING_BYTES  # a local: this loop runs once per input of every node
     for node in nodes:
         for tensor in node.inputs:
-            if tensor._data.nbytes < WORTH_FREEING_BYTES or \
-                    (tensor._requires_grad and tensor.grad_fn is None):
-                continue
-            key = id(tensor)
-            appearances[key] = appearances.get(key, 0) + 1
-            candidates[key] = tensor
+            if tensor._data.nbytes >= worth and \
+                    (tensor.grad_fn is not None or not tensor._requires_grad):
+                key = id(tensor)
+                appearances[key] = appearances.get(key, 0) + 1
+                candidates[key] = tensor
+    if not candidates:  # a graph of small tensors: nothing worth freeing
+        return
     stand_ins: dict[int, Tensor] = {}
     for key, count in appearances.items():
         tensor = candidates.pop(key)
