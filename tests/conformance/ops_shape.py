@@ -12,15 +12,16 @@ from conformance.opinfo import Difference, OpInfo, Sample
 
 
 def _one(name, op, ref, calls, covers, **options):
-    """Samples: each `(shape, args, kwargs)` in `calls`, on a fresh normal array."""
+    """Samples: each `(shape, args, kwargs)` in `calls` on a fresh normal array, and the
+    first call again on a non-contiguous view and on a negative-stride view of that shape."""
     def samples(dtype):
-        out = []
-        for k, (shape, args, kwargs) in enumerate(calls):
-            out.append(Sample((gen.normal(shape, dtype), *args), kwargs, f"{shape}-{args}-{kwargs}",
-                              second_order=k == 0))
-        out.append(Sample((gen.non_contiguous(dtype), *calls[0][1]), calls[0][2], "views")
-                   if len(calls[0][0]) == 2 else Sample((gen.normal(calls[0][0], dtype),
-                                                         *calls[0][1]), calls[0][2], "again"))
+        out = [Sample((gen.normal(shape, dtype), *args), kwargs, f"{shape}-{args}-{kwargs}",
+                      second_order=k == 0) for k, (shape, args, kwargs) in enumerate(calls)]
+        shape, args, kwargs = calls[0]
+        if shape:
+            wide = gen.normal((*shape[:-1], 2 * shape[-1]), dtype, 1)[..., ::2]
+            out += [Sample((wide, *args), kwargs, "non-contiguous"),
+                    Sample((gen.normal(shape, dtype, 2)[::-1], *args), kwargs, "negative-stride")]
         return out
     return OpInfo(name, op, ref, samples, covers, **options)
 
@@ -34,7 +35,7 @@ def _index_samples(dtype):
     return [
         Sample((x, (1, slice(None), [0, 1])), {}, "int-slice-list", second_order=True),
         Sample((x, ([0, 2], 1)), {}, "list-int"),
-        Sample((x, (slice(None, None, -1) if False else slice(0, 3, 2), ..., 2)), {}, "step"),
+        Sample((x, (slice(0, 3, 2), ..., 2)), {}, "step"),
         Sample((x, ([0, 0, 2],)), {}, "repeated"),
         Sample((x, (x[..., 0] > 0,)), {}, "mask"),
         Sample((x, (None, 1, Ellipsis)), {}, "none-ellipsis"),
