@@ -49,14 +49,17 @@ def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A tensor of `shape` filled with `fill_value`; the dtype is the value's unless given.
+    """A tensor of `shape` filled with `fill_value`. Without `dtype`, as PyTorch: a bool
+    gives bool, an integer int64, a float (NumPy's too) the default float dtype.
 
     >>> mg.full((2,), 7.0)
     tensor([7., 7.], dtype=float32)
     """
     shape = new_shape((shape,), "full")
     if dtype is None:
-        dtype = np.asarray(dtypes.as_array(fill_value)).dtype
+        kind = dtypes.as_array(fill_value).dtype.kind
+        dtype = {"b": np.bool_, "i": np.int64, "u": np.int64}.get(
+            kind, dtypes.get_default_dtype())
     return _make(np.full(shape, fill_value, np.dtype(dtype)), requires_grad)
 
 
