@@ -1,11 +1,12 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each sets itself up:
 # a virtual environment in .venv with minigrad and its extras, and Graphviz's `dot`;
-# `make test` also headless Chromium for the explorer's browser tests.
+# `make test` also PyTorch (the CPU build, the oracle of the conformance suite) and headless
+# Chromium for the explorer's browser tests.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
-EXTRAS ?= dev,plot,examples,parity
+EXTRAS ?= dev,plot,examples
 
 .PHONY: demo test docs notebooks dist bench lint setup dot browser clean
 
@@ -13,6 +14,7 @@ demo: setup
 	$(BIN)/python -m minigrad demo --out $(OUT)
 
 test: setup browser
+	$(BIN)/pip install -q -e '.[parity]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The site in site/: figures and measured numbers into docs/figures/ (ignored by git), then
