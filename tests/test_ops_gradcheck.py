@@ -33,7 +33,7 @@ from hypothesis.strategies import SearchStrategy
 import minigrad as mg
 import minigrad.nn.functional as F  # noqa: N812 - the PyTorch name; registers nn primitives
 from minigrad.autograd.graph import topological_order
-from minigrad.ops import IndexAdd
+from minigrad.ops import ConvTranspose, ConvWeight, IndexAdd
 from minigrad.tensor import Tensor
 
 # --- how input values are drawn ---------------------------------------------------------
@@ -175,6 +175,26 @@ def broadcast_target(draw) -> Instance:
     target = np.broadcast_shapes(shape, other)
     assume(target != shape)  # broadcasting to its own shape is no op at all
     return Instance((shape,), {"shape": target})
+
+
+CONV_GEO = {"stride": (2, 1), "padding": ((1, 1), (0, 1)), "dilation": (1, 2), "groups": 2}
+
+
+@st.composite
+def conv_geometry(draw) -> Instance:
+    """Input and weight shapes of a conv2d, with stride, padding, dilation and groups."""
+    groups = draw(st.integers(1, 2))
+    channels, out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    dilation = draw(st.tuples(st.integers(1, 2), st.integers(1, 2)))
+    padding = draw(st.tuples(st.integers(0, 2), st.integers(0, 2)))
+    stride = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    extent = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    smallest = [max(1, e - 2 * p) for e, p in zip(extent, padding)]  # one window fits
+    size = [draw(st.integers(n, n + 2)) for n in smallest]
+    return Instance(((draw(st.integers(1, 2)), channels, *size),
+                     (out, channels // groups, *kernel)),
+                    {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups})
 
 
 def _sum_of_squares_weighted(x):
@@ -331,6 +351,37 @@ CASES: list[Case] = [
          ((4, 3),), ("cross_entropy",)),
     Case("cross_entropy per row", lambda z: F.cross_entropy(z, TARGETS, reduction="none"),
          ((4, 3),), ("cross_entropy",)),
+    # convolution (conv's VJP is conv_transpose and conv_weight, whose VJPs are each other)
+    Case("conv2d", lambda x, w, b: F.conv2d(x, w, b, padding=1), ((2, 2, 4, 3), (3, 2, 2, 2), (3,)),
+         ("conv", "conv_transpose", "conv_weight", "add")),
+    Case("conv2d drawn geometry", lambda x, w, **p: F.conv2d(x, w, **p), conv_geometry(),
+         ("conv", "conv_transpose", "conv_weight")),
+    Case("conv1d stride 2, dilation 2, groups 2",
+         lambda x, w: F.conv1d(x, w, stride=2, dilation=2, groups=2, padding=1),
+         ((2, 4, 7), (4, 2, 2)), ("conv", "conv_transpose", "conv_weight")),
+    Case("conv2d same, unbatched", lambda x, w: F.conv2d(x, w, padding="same"),
+         ((2, 3, 3), (2, 2, 2, 3)), ("conv", "conv_transpose", "conv_weight")),
+    Case("conv_transpose", lambda g, w: ConvTranspose.apply(g, w, input_size=(5, 4), **CONV_GEO),
+         ((2, 4, 3, 3), (4, 1, 2, 2)), ("conv_transpose", "conv", "conv_weight")),
+    Case("conv_weight", lambda x, g: ConvWeight.apply(x, g, kernel_size=(2, 2), **CONV_GEO),
+         ((2, 2, 5, 4), (2, 4, 3, 3)), ("conv_weight", "conv", "conv_transpose")),
+    # pooling and padding (max pooling on distinct values: ties are a kink, tested apart)
+    Case("max_pool2d overlapping, padded", lambda x: F.max_pool2d(x, 3, 2, padding=1),
+         ((2, 2, 5, 4),), ("max_pool", "index_add"), "distinct"),
+    Case("max_pool1d dilated, ceil_mode",
+         lambda x: F.max_pool1d(x, 2, 2, dilation=2, ceil_mode=True), ((1, 2, 8),),
+         ("max_pool", "index_add"), "distinct"),
+    Case("avg_pool2d", lambda x: F.avg_pool2d(x, 2), ((2, 2, 4, 4),), ("conv", "div")),
+    Case("avg_pool2d padded, ceil_mode, count_include_pad=False",
+         lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+         ((1, 2, 6, 5),), ("conv", "div", "conv_transpose")),
+    Case("adaptive_avg_pool2d (5, 7) -> (3, 4)", lambda x: F.adaptive_avg_pool2d(x, (3, 4)),
+         ((2, 1, 5, 7),), ("matmul",)),
+    Case("pad constant with value, cropping", lambda x: F.pad(x, (1, -1, 2, 0), value=0.5),
+         ((2, 3, 4),), ("index_add", "getitem")),
+    Case("pad reflect, replicate, circular",
+         lambda x: F.pad(F.pad(F.pad(x, (2, 1), "reflect"), (1, 2), "replicate"), (0, 0, 1, 1),
+                         "circular"), ((2, 3, 4),), ("getitem", "index_add")),
     # compositions that matter later (normalization, losses)
     Case("normalize", lambda x: (x - x.mean(0)) / (x.var(0) + 1e-5).sqrt(), ((4, 3),),
          ("sub", "mean", "var", "add", "sqrt", "div")),

@@ -17,6 +17,7 @@ BatchNorm is where the Batch Normalization paper lives in code: `BatchNorm1d/2d`
 from minigrad.nn import functional, init
 from minigrad.nn.activation import GELU, Dropout, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from minigrad.nn.containers import ModuleList, Sequential
+from minigrad.nn.conv import Conv1d, Conv2d
 from minigrad.nn.hooks import (
     RemovableHandle,
     register_module_forward_hook,
@@ -27,6 +28,14 @@ from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from minigrad.nn.module import IncompatibleKeys, Module
 from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from minigrad.nn.population import PopulationNorm, refresh_population_norms
 
 __all__ = [
@@ -59,3 +68,5 @@ __all__ = [
     "register_module_forward_hook",
     "register_module_forward_pre_hook",
 ]
+__all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "Conv1d",
+            "Conv2d", "MaxPool1d", "MaxPool2d"]

@@ -365,3 +365,15 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
         return BatchNormFunction.apply(x, *affine, stats=mode, eps=eps, running=running,
                                        has_weight=weight is not None, has_bias=bias is not None)
     return batch_norm_composed(x, weight, bias, stats=mode, eps=eps, running=running)
+
+
+# --- convolution, pooling and padding: their own modules, part of this namespace ---------
+
+from minigrad.nn.functional_conv import *  # noqa: E402, F403
+from minigrad.nn.functional_conv import __all__ as _conv_names  # noqa: E402
+from minigrad.nn.functional_pad import *  # noqa: E402, F403
+from minigrad.nn.functional_pad import __all__ as _pad_names  # noqa: E402
+from minigrad.nn.functional_pool import *  # noqa: E402, F403
+from minigrad.nn.functional_pool import __all__ as _pool_names  # noqa: E402
+
+__all__ += [*_conv_names, *_pad_names, *_pool_names]

@@ -4,7 +4,8 @@ with `@register`, and importing this package imports every family.
 `elementwise` (arithmetic, math, selections, casts), `activation` (relu, tanh, sigmoid,
 softplus, gelu, erf), `reduce` (sum, mean, var, max, min, logsumexp, softmax), `shape`
 (reshape, transpose, broadcasting, indexing, concatenation), `linalg` (matmul and the fused
-`linear`), `normalization` (the fused `batch_norm`), `loss` (the fused `cross_entropy`).
+`linear`), `normalization` (the fused `batch_norm`), `loss` (the fused `cross_entropy`),
+`conv` (convolution and its two adjoints), `pooling` (max pooling).
 
 A primitive's `name` is what drawings, errors and the registry show. A fused primitive has
 the name of the one public function that applies it: `F.cross_entropy` checks its arguments,
@@ -15,6 +16,7 @@ flattens the layout to rows and applies `CrossEntropyFunction` (named "cross_ent
 """
 
 from minigrad.ops.activation import GELU, Erf, ReLU, Sigmoid, Softplus, Tanh
+from minigrad.ops.conv import Conv, ConvTranspose, ConvWeight
 from minigrad.ops.elementwise import (
     Abs,
     Add,
@@ -36,6 +38,7 @@ from minigrad.ops.elementwise import (
 from minigrad.ops.linalg import LinearFunction, MatMul
 from minigrad.ops.loss import CrossEntropyFunction
 from minigrad.ops.normalization import BatchNormFunction
+from minigrad.ops.pooling import MaxPool
 from minigrad.ops.reduce import (
     LogSoftmax,
     LogSumExp,
@@ -64,3 +67,4 @@ __all__ = [
     "Min", "Minimum", "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Softmax", "Softplus",
     "Sqrt", "Std", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
 ]
+__all__ += ["Conv", "ConvTranspose", "ConvWeight", "MaxPool"]
