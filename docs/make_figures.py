@@ -53,10 +53,12 @@ EXAMPLE_RUNS = (  # script, arguments, figure (its printed output goes to output
     ("train_mlp", ["--data", "spirals"], "train_mlp_spirals.png"),
     ("train_digits", [], "train_digits.png"),
     ("bn_distributions", [], "bn_distributions.png"),
+    ("train_cnn", [], "train_cnn.png"),
 )
 VALUES = "values.json"
 # Tables wider than this many columns do not fit the text column: they are reshaped.
 MAX_COLUMNS = 6
+EXAMPLE_EXTRAS = ("train_cnn_graph.svg",)  # written beside their run's figure
 
 
 def concept_graphs(out: Path) -> list[Path]:
@@ -229,7 +231,7 @@ def figure_names() -> set[str]:
             EXPLORER_SCREENSHOT, CUSTOM_FUNCTION_GRAPH,
             *(f"numbers_{name}.md" for name in suite.SECTIONS), VALUES,
             *(figure for _, _, figure in EXAMPLE_RUNS),
-            *(output_name(script, argv) for script, argv, _ in EXAMPLE_RUNS)}
+            *(output_name(script, argv) for script, argv, _ in EXAMPLE_RUNS), *EXAMPLE_EXTRAS}
 
 
 def example_figures(out: Path) -> list[Path]:

@@ -9,6 +9,7 @@ they can be read.
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -19,9 +20,12 @@ import minigrad as mg
 from minigrad import nn
 from minigrad.experiments.blas import blas_threads
 from minigrad.experiments.checks import check_choice
+from minigrad.experiments.datasets import minibatches
+from minigrad.nn import functional as F  # noqa: N812 - the customary name
 
-__all__ = ["NORMS", "accuracy", "add_common_arguments", "blas_threads", "float32", "mlp",
-           "predict", "progress_bar", "run_example", "write_figure"]
+__all__ = ["NORMS", "accuracy", "add_common_arguments", "blas_threads", "curves_figure",
+           "fit_classifier", "float32", "mlp", "parse_variants", "predict", "progress_bar",
+           "run_example", "write_figure"]
 
 NORMS: tuple[str, ...] = ("none", "batch", "detached")
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -136,3 +140,68 @@ def run_example(argv: list[str] | None,
     with blas_threads(args.blas_threads or None):
         return run(args)
 
+
+
+def parse_variants(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    """`--variants` ("batch,none,detached") as a list of NORMS; a parser error otherwise."""
+    variants = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = sorted(set(variants) - set(NORMS))
+    if unknown or not variants:
+        parser.error(f"--variants: unknown {', '.join(unknown) or '(empty)'}; choose from "
+                     f"{', '.join(NORMS)}")
+    return variants
+
+
+def fit_classifier(model: nn.Module, optimizer, data: tuple, epochs: int, batch_size: int,
+                   seed: int, description: str, progress: bool = True, schedule=None,
+                   label_smoothing: float = 0.0) -> dict[str, list[float]]:
+    """Train `model` with cross-entropy on shuffled mini-batches of `data` = (x_train,
+    y_train, x_test, y_test) (tensors of inputs, arrays of labels), with a progress bar;
+    after every epoch, step `schedule` and measure the test accuracy in evaluation mode.
+    Returns per-epoch `loss` (the epoch's mean), `test_accuracy` and `seconds` (elapsed)."""
+    x_train, y_train, x_test, y_test = data
+    rng = np.random.default_rng(seed)
+    steps = len(list(minibatches(len(y_train), batch_size, rng)))
+    bar = progress_bar(epochs * steps, description, progress)
+    history: dict[str, list[float]] = {"loss": [], "test_accuracy": [], "seconds": []}
+    start = time.perf_counter()
+    for _ in range(epochs):
+        model.train()
+        losses = []
+        for batch in minibatches(len(y_train), batch_size, rng):
+            loss = F.cross_entropy(model(x_train[batch]), mg.tensor(y_train[batch]),
+                                   label_smoothing=label_smoothing)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            bar.update()
+        if schedule is not None:
+            schedule.step()
+        history["loss"].append(float(np.mean(losses)))
+        history["test_accuracy"].append(accuracy(model, x_test, y_test))
+        history["seconds"].append(time.perf_counter() - start)
+        bar.set_postfix_str(f"loss {history['loss'][-1]:.4f}, "
+                            f"test {history['test_accuracy'][-1]:.1%}")
+    bar.close()
+    return history
+
+
+def curves_figure(histories: dict[str, dict[str, list[float]]], labels: dict[str, str],
+                  title: str, accuracy_floor: float):
+    """Training loss (log scale) and test accuracy per epoch, one line per variant."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9.0, 3.4), layout="constrained")
+    ax_loss, ax_acc = figure.subplots(1, 2)
+    for name, history in histories.items():
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        ax_loss.plot(epochs, history["loss"], label=labels[name])
+        ax_acc.plot(epochs, history["test_accuracy"], label=labels[name])
+    ax_loss.set(title="training loss (mean over the epoch)", xlabel="epoch", yscale="log")
+    ax_acc.set(title="test accuracy", xlabel="epoch", ylim=(accuracy_floor, 1.0))
+    ax_acc.legend(fontsize=8)
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+    figure.suptitle(title)
+    return figure

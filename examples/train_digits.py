@@ -17,24 +17,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 import numpy as np
 from example_helpers import (
     NORMS,
-    accuracy,
     add_common_arguments,
+    curves_figure,
+    fit_classifier,
     float32,
     mlp,
-    progress_bar,
+    parse_variants,
     run_example,
     write_figure,
 )
 
 import minigrad as mg
 from minigrad import optim
-from minigrad.experiments.datasets import load_digits, minibatches
-from minigrad.nn import functional as F  # noqa: N812 - the customary name
+from minigrad.experiments.datasets import load_digits
 
 LABELS = {"batch": "BatchNorm", "none": "no BatchNorm", "detached": "BatchNorm, stats detached"}
 
@@ -52,11 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="report when the test accuracy first reaches this")
     add_common_arguments(parser, out="train_digits.png")
     args = parser.parse_args(argv)
-    args.variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = sorted(set(args.variants) - set(NORMS))
-    if unknown or not args.variants:
-        parser.error(f"--variants: unknown {', '.join(unknown) or '(empty)'}; choose from "
-                     f"{', '.join(NORMS)}")
+    args.variants = parse_variants(parser, args.variants)
     try:
         args.hidden = [int(w) for w in args.hidden.split(",")]
     except ValueError:
@@ -71,29 +66,9 @@ def train(norm: str, split, args: argparse.Namespace) -> dict[str, list[float]]:
     mg.manual_seed(args.seed)
     model = mlp((split.x_train.shape[1], *args.hidden, 10), norm=norm)
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
-    x_train, x_test = float32(split.x_train), float32(split.x_test)
-    rng = np.random.default_rng(args.seed)
-    history: dict[str, list[float]] = {"loss": [], "test_accuracy": [], "seconds": []}
-    steps_per_epoch = len(list(minibatches(len(split.y_train), args.batch_size, rng)))
-    bar = progress_bar(args.epochs * steps_per_epoch, LABELS[norm], not args.no_progress)
-    start = time.perf_counter()
-    for _ in range(args.epochs):
-        model.train()
-        losses = []
-        for batch in minibatches(len(split.y_train), args.batch_size, rng):
-            loss = F.cross_entropy(model(x_train[batch]), mg.tensor(split.y_train[batch]))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-            bar.update()
-        history["loss"].append(float(np.mean(losses)))
-        history["test_accuracy"].append(accuracy(model, x_test, split.y_test))
-        history["seconds"].append(time.perf_counter() - start)
-        bar.set_postfix_str(f"loss {history['loss'][-1]:.4f}, "
-                            f"test {history['test_accuracy'][-1]:.1%}")
-    bar.close()
-    return history
+    data = (float32(split.x_train), split.y_train, float32(split.x_test), split.y_test)
+    return fit_classifier(model, optimizer, data, args.epochs, args.batch_size, args.seed,
+                          LABELS[norm], not args.no_progress)
 
 
 def report(norm: str, history: dict[str, list[float]], target: float) -> str:
@@ -105,24 +80,6 @@ def report(norm: str, history: dict[str, list[float]], target: float) -> str:
     return (f"{LABELS[norm]}: final test accuracy {accuracies[-1]:.1%}, best "
             f"{accuracies.max():.1%}; {when}; {len(accuracies)} epochs in "
             f"{history['seconds'][-1]:.1f} s")
-
-
-def curves_figure(histories: dict[str, dict[str, list[float]]], title: str):
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(9.0, 3.4), layout="constrained")
-    ax_loss, ax_acc = figure.subplots(1, 2)
-    for norm, history in histories.items():
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        ax_loss.plot(epochs, history["loss"], label=LABELS[norm])
-        ax_acc.plot(epochs, history["test_accuracy"], label=LABELS[norm])
-    ax_loss.set(title="training loss (mean over the epoch)", xlabel="epoch", yscale="log")
-    ax_acc.set(title="test accuracy", xlabel="epoch", ylim=(0.85, 1.0))
-    ax_acc.legend(fontsize=8)
-    for ax in (ax_loss, ax_acc):
-        ax.grid(alpha=0.3)
-    figure.suptitle(title)
-    return figure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     for norm, history in histories.items():
         print(report(norm, history, args.target))
     title = f"8x8 digits, MLP {'-'.join(map(str, args.hidden))}"
-    write_figure(lambda: curves_figure(histories, title), args.out)
+    write_figure(lambda: curves_figure(histories, LABELS, title, 0.85), args.out)
     return 0
 
 

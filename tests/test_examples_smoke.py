@@ -16,6 +16,7 @@ TINY = {
     "train_mlp": ["--steps", "15", "--samples", "80", "--hidden", "8", "--layers", "2"],
     "train_digits": ["--epochs", "1", "--hidden", "16"],
     "bn_distributions": ["--steps", "12", "--every", "6"],
+    "train_cnn": ["--epochs", "1", "--channels", "4,4", "--graph", "none"],
 }
 ON_DIGITS = {"train_digits", "bn_distributions"}  # scikit-learn ships the digits
 
@@ -61,6 +62,20 @@ def test_train_digits_reports_every_variant(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     for label in ("BatchNorm:", "no BatchNorm:", "BatchNorm, stats detached:"):
         assert any(line.startswith(label) and "test accuracy" in line for line in lines)
+
+
+def test_train_cnn_prints_the_variants_side_by_side_and_draws_a_clustered_graph(tmp_path,
+                                                                              capsys):
+    graph = tmp_path / "graph.dot"
+    load("train_cnn").main([*TINY["train_cnn"][:-2], "--variants", "batch,none",
+                            "--out", str(tmp_path / "c.png"), "--graph", str(graph),
+                            "--no-progress"])
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "BatchNorm2d" in line)
+    assert header.index("BatchNorm2d") < header.index("no BatchNorm")
+    assert any(line.startswith("final test accuracy") and line.count("%") == 2 for line in lines)
+    source = graph.read_text()
+    assert "subgraph cluster" in source and "Conv2d" in source and "BatchNorm2d" in source
 
 
 def test_bn_distributions_records_percentiles_in_order(tmp_path):
