@@ -15,11 +15,16 @@ from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, s
 from minigrad.dtypes import get_default_dtype, set_default_dtype
 from minigrad.factories import (
     arange,
+    empty,
     eye,
     full,
+    full_like,
+    linspace,
+    logspace,
     ones,
     ones_like,
     rand,
+    randint,
     randn,
     tensor,
     zeros,
@@ -51,4 +56,5 @@ __all__ = [
     "gradcheck", "gradgradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
     "ones_like", "rand", "randn", "save", "set_default_dtype", "set_grad_enabled", "tensor",
     "zeros", "zeros_like", "nn", "optim", "viz", *_routine_names,
+    "empty", "full_like", "linspace", "logspace", "randint",
 ]

@@ -124,3 +124,43 @@ def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = Non
         data = data.data
     array = np.array(dtypes.as_array(data, dtype), copy=True)
     return Tensor(array, requires_grad=requires_grad, name=name)
+
+
+def linspace(start: float, end: float, steps: int, dtype=None,
+             requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced values from start to end, both included."""
+    if steps < 0:
+        raise ValueError(f"linspace: steps must not be negative, got {steps}")
+    return _make(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype=None,
+             requires_grad: bool = False) -> Tensor:
+    """base ** linspace(start, end, steps)."""
+    if steps < 0:
+        raise ValueError(f"logspace: steps must not be negative, got {steps}")
+    values = np.logspace(start, end, steps, base=base)
+    return _make(values.astype(_float_dtype(dtype)), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
+    """Integers drawn uniformly from [low, high) (from [0, low) when `high` is omitted),
+    int64 by default, from the generator that `manual_seed` seeds."""
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise ValueError(f"randint: need low < high, got low={low}, high={high}")
+    shape = new_shape((size,) if isinstance(size, int) else tuple(size), "randint")
+    values = random.generator().integers(low, high, shape)
+    return Tensor(values.astype(np.int64 if dtype is None else dtype))
+
+
+def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given shape whose values must not be relied on (zeros, here)."""
+    return zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of t's shape (and dtype, unless given) filled with `fill_value`."""
+    return full(t.shape, fill_value, dtype=t.dtype if dtype is None else dtype,
+                requires_grad=requires_grad)

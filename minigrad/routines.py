@@ -350,3 +350,209 @@ __all__ = [
     "var",
     "where",
 ]
+
+
+# --- more elementwise math, scans, indexing and sorting: `minigrad.sin(x)` is `x.sin()` --
+
+def sin(x, *args, **kwargs) -> Tensor:
+    """The sine, elementwise. `minigrad.sin(x)` is `Tensor.sin(x)`."""
+    return as_tensor(x).sin(*args, **kwargs)
+
+def cos(x, *args, **kwargs) -> Tensor:
+    """The cosine, elementwise. `minigrad.cos(x)` is `Tensor.cos(x)`."""
+    return as_tensor(x).cos(*args, **kwargs)
+
+def tan(x, *args, **kwargs) -> Tensor:
+    """The tangent, elementwise. `minigrad.tan(x)` is `Tensor.tan(x)`."""
+    return as_tensor(x).tan(*args, **kwargs)
+
+def asin(x, *args, **kwargs) -> Tensor:
+    """The inverse sine, elementwise. `minigrad.asin(x)` is `Tensor.asin(x)`."""
+    return as_tensor(x).asin(*args, **kwargs)
+
+def acos(x, *args, **kwargs) -> Tensor:
+    """The inverse cosine, elementwise. `minigrad.acos(x)` is `Tensor.acos(x)`."""
+    return as_tensor(x).acos(*args, **kwargs)
+
+def atan(x, *args, **kwargs) -> Tensor:
+    """The inverse tangent, elementwise. `minigrad.atan(x)` is `Tensor.atan(x)`."""
+    return as_tensor(x).atan(*args, **kwargs)
+
+def atan2(x, other) -> Tensor:
+    """The angle of the point (other, x), elementwise. `minigrad.atan2(y, x)` is
+    `Tensor.atan2(y, x)`."""
+    return as_tensor(x).atan2(other)
+
+def sinh(x, *args, **kwargs) -> Tensor:
+    """The hyperbolic sine, elementwise. `minigrad.sinh(x)` is `Tensor.sinh(x)`."""
+    return as_tensor(x).sinh(*args, **kwargs)
+
+def cosh(x, *args, **kwargs) -> Tensor:
+    """The hyperbolic cosine, elementwise. `minigrad.cosh(x)` is `Tensor.cosh(x)`."""
+    return as_tensor(x).cosh(*args, **kwargs)
+
+def log1p(x, *args, **kwargs) -> Tensor:
+    """log(1 + x), exact for small x. `minigrad.log1p(x)` is `Tensor.log1p(x)`."""
+    return as_tensor(x).log1p(*args, **kwargs)
+
+def expm1(x, *args, **kwargs) -> Tensor:
+    """exp(x) - 1, exact for small x. `minigrad.expm1(x)` is `Tensor.expm1(x)`."""
+    return as_tensor(x).expm1(*args, **kwargs)
+
+def log2(x, *args, **kwargs) -> Tensor:
+    """The base-2 logarithm. `minigrad.log2(x)` is `Tensor.log2(x)`."""
+    return as_tensor(x).log2(*args, **kwargs)
+
+def exp2(x, *args, **kwargs) -> Tensor:
+    """2 ** x. `minigrad.exp2(x)` is `Tensor.exp2(x)`."""
+    return as_tensor(x).exp2(*args, **kwargs)
+
+def rsqrt(x, *args, **kwargs) -> Tensor:
+    """1 / sqrt(x). `minigrad.rsqrt(x)` is `Tensor.rsqrt(x)`."""
+    return as_tensor(x).rsqrt(*args, **kwargs)
+
+def sign(x, *args, **kwargs) -> Tensor:
+    """-1, 0 or 1 (zero gradient). `minigrad.sign(x)` is `Tensor.sign(x)`."""
+    return as_tensor(x).sign(*args, **kwargs)
+
+def floor(x, *args, **kwargs) -> Tensor:
+    """Rounded down (zero gradient). `minigrad.floor(x)` is `Tensor.floor(x)`."""
+    return as_tensor(x).floor(*args, **kwargs)
+
+def ceil(x, *args, **kwargs) -> Tensor:
+    """Rounded up (zero gradient). `minigrad.ceil(x)` is `Tensor.ceil(x)`."""
+    return as_tensor(x).ceil(*args, **kwargs)
+
+def round(x, *args, **kwargs) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Rounded half to even (zero gradient). `minigrad.round(x)` is `Tensor.round(x)`."""
+    return as_tensor(x).round(*args, **kwargs)
+
+def trunc(x, *args, **kwargs) -> Tensor:
+    """Rounded toward zero (zero gradient). `minigrad.trunc(x)` is `Tensor.trunc(x)`."""
+    return as_tensor(x).trunc(*args, **kwargs)
+
+def isnan(x) -> Tensor:
+    """True where x is NaN. `minigrad.isnan(x)` is `Tensor.isnan(x)`."""
+    return as_tensor(x).isnan()
+
+def isinf(x) -> Tensor:
+    """True where x is +-inf. `minigrad.isinf(x)` is `Tensor.isinf(x)`."""
+    return as_tensor(x).isinf()
+
+def isfinite(x) -> Tensor:
+    """True where x is neither NaN nor infinite. `minigrad.isfinite(x)` is `Tensor.isfinite(x)`."""
+    return as_tensor(x).isfinite()
+
+def isclose(x, other, *args, **kwargs) -> Tensor:
+    """|x - other| <= atol + rtol |other|. `minigrad.isclose(x, y)` is `Tensor.isclose(x, y)`."""
+    return as_tensor(x).isclose(other, *args, **kwargs)
+
+def all(x, *args, **kwargs) -> Tensor:  # noqa: A001 - PyTorch's name
+    """True where every element is nonzero. `minigrad.all(x)` is `Tensor.all(x)`."""
+    return as_tensor(x).all(*args, **kwargs)
+
+def any(x, *args, **kwargs) -> Tensor:  # noqa: A001 - PyTorch's name
+    """True where some element is nonzero. `minigrad.any(x)` is `Tensor.any(x)`."""
+    return as_tensor(x).any(*args, **kwargs)
+
+def lerp(x, end, weight) -> Tensor:
+    """x + weight (end - x). `minigrad.lerp(x, end, w)` is `Tensor.lerp(x, end, w)`."""
+    return as_tensor(x).lerp(end, weight)
+
+def cumsum(x, *args, **kwargs) -> Tensor:
+    """Running sums along dim. `minigrad.cumsum(x, dim)` is `Tensor.cumsum(x, dim)`."""
+    return as_tensor(x).cumsum(*args, **kwargs)
+
+def cumprod(x, *args, **kwargs) -> Tensor:
+    """Running products along dim. `minigrad.cumprod(x, dim)` is `Tensor.cumprod(x, dim)`."""
+    return as_tensor(x).cumprod(*args, **kwargs)
+
+def prod(x, *args, **kwargs) -> Tensor:
+    """The product over dims. `minigrad.prod(x, ...)` is `Tensor.prod(x, ...)`."""
+    return as_tensor(x).prod(*args, **kwargs)
+
+def norm(x, *args, **kwargs) -> Tensor:
+    """The p-norm over dims. `minigrad.norm(x, p, dim)` is `Tensor.norm(x, p, dim)`."""
+    return as_tensor(x).norm(*args, **kwargs)
+
+def flip(x, *args, **kwargs) -> Tensor:
+    """Reversed along dims. `minigrad.flip(x, dims)` is `Tensor.flip(x, dims)`."""
+    return as_tensor(x).flip(*args, **kwargs)
+
+def roll(x, *args, **kwargs) -> Tensor:
+    """Shifted cyclically. `minigrad.roll(x, shifts, dims)` is `Tensor.roll(x, shifts, dims)`."""
+    return as_tensor(x).roll(*args, **kwargs)
+
+def tile(x, *args, **kwargs) -> Tensor:
+    """Repeated along axes. `minigrad.tile(x, dims)` is `Tensor.tile(x, dims)`."""
+    return as_tensor(x).tile(*args, **kwargs)
+
+def split(x, *args, **kwargs) -> tuple[Tensor, ...]:
+    """Pieces along dim. `minigrad.split(x, size, dim)` is `Tensor.split(x, size, dim)`."""
+    return as_tensor(x).split(*args, **kwargs)
+
+def chunk(x, *args, **kwargs) -> tuple[Tensor, ...]:
+    """Equal pieces along dim. `minigrad.chunk(x, n, dim)` is `Tensor.chunk(x, n, dim)`."""
+    return as_tensor(x).chunk(*args, **kwargs)
+
+def tril(x, *args, **kwargs) -> Tensor:
+    """The lower triangle. `minigrad.tril(x, k)` is `Tensor.tril(x, k)`."""
+    return as_tensor(x).tril(*args, **kwargs)
+
+def triu(x, *args, **kwargs) -> Tensor:
+    """The upper triangle. `minigrad.triu(x, k)` is `Tensor.triu(x, k)`."""
+    return as_tensor(x).triu(*args, **kwargs)
+
+def diagonal(x, *args, **kwargs) -> Tensor:
+    """A diagonal as the last axis. `minigrad.diagonal(x, ...)` is `Tensor.diagonal(x, ...)`."""
+    return as_tensor(x).diagonal(*args, **kwargs)
+
+def gather(x, dim: int, index) -> Tensor:
+    """Values read at index along dim. `minigrad.gather(x, dim, index)` is `Tensor.gather`."""
+    return as_tensor(x).gather(dim, index)
+
+def scatter(x, dim: int, index, src=None, **kwargs) -> Tensor:
+    """Values written at index along dim. `minigrad.scatter(x, ...)` is `Tensor.scatter`."""
+    return as_tensor(x).scatter(dim, index, src, **kwargs)
+
+def scatter_add(x, dim: int, index, src) -> Tensor:
+    """Values added at index along dim. `minigrad.scatter_add(x, ...)` is `Tensor.scatter_add`."""
+    return as_tensor(x).scatter_add(dim, index, src)
+
+def index_select(x, dim: int, index) -> Tensor:
+    """Entries along dim. `minigrad.index_select(x, dim, index)` is `Tensor.index_select`."""
+    return as_tensor(x).index_select(dim, index)
+
+def masked_fill(x, mask, value) -> Tensor:
+    """value where mask. `minigrad.masked_fill(x, mask, v)` is `Tensor.masked_fill(x, mask, v)`."""
+    return as_tensor(x).masked_fill(mask, value)
+
+def sort(x, *args, **kwargs):
+    """(values, indices) sorted along dim. `minigrad.sort(x, ...)` is `Tensor.sort(x, ...)`."""
+    return as_tensor(x).sort(*args, **kwargs)
+
+def argsort(x, *args, **kwargs) -> Tensor:
+    """The sorting indices. `minigrad.argsort(x, ...)` is `Tensor.argsort(x, ...)`."""
+    return as_tensor(x).argsort(*args, **kwargs)
+
+def topk(x, *args, **kwargs):
+    """(values, indices) of the k largest. `minigrad.topk(x, k)` is `Tensor.topk(x, k)`."""
+    return as_tensor(x).topk(*args, **kwargs)
+
+def einsum(subscripts: str, *operands) -> Tensor:
+    """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b.
+    Differentiable in every operand (see `minigrad.ops.einsum`)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    tensors = [as_tensor(t) for t in operands]
+    terms, output = ops.einsum.parse(subscripts, [t.shape for t in tensors])
+    return ops.Einsum.apply(*tensors, subscripts=f"{','.join(terms)}->{output}")
+
+
+__all__ += [
+    "acos", "all", "any", "argsort", "asin", "atan", "atan2", "ceil", "chunk", "cos", "cosh",
+    "cumprod", "cumsum", "diagonal", "einsum", "exp2", "expm1", "flip", "floor", "gather",
+    "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2",
+    "masked_fill", "norm", "prod", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "sign", "sin", "sinh", "sort", "split", "tan", "tile", "topk", "tril", "triu", "trunc",
+]

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from torch_parity import compare_with_torch
 
 import minigrad as mg
 import minigrad.nn as nn
@@ -19,17 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding=.same.:UserWarning
 
 
 def _both(fn_mg, fn_torch, *arrays, grad=True):
-    """Run both libraries on the same float64 arrays; compare outputs and input gradients."""
-    ours = [mg.tensor(a, requires_grad=grad) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=grad) for a in arrays]
-    y, y_ref = fn_mg(*ours), fn_torch(*theirs)
-    np.testing.assert_allclose(y.numpy(), y_ref.detach().numpy(), rtol=1e-10, atol=1e-12)
-    if grad:
-        cotangent = np.random.default_rng(1).standard_normal(y.shape)
-        y.backward(mg.tensor(cotangent))
-        y_ref.backward(torch.tensor(cotangent))
-        for a, b in zip(ours, theirs):
-            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
+    compare_with_torch(torch, fn_mg, fn_torch, *arrays, grad=grad)
 
 
 CONV2D = [

@@ -77,6 +77,16 @@ def _off_clip_bounds(rng, shape):
     return np.where(near, x + 0.1, x)
 
 
+def _unit_open(rng, shape):
+    """Inside (-0.9, 0.9): asin and acos are smooth there, tan far from its poles."""
+    return rng.uniform(-0.9, 0.9, shape)
+
+
+def _with_zeros(rng, shape):
+    """Normal values with about a third of them exactly zero (products' special case)."""
+    return np.where(rng.random(shape) < 0.35, 0.0, rng.standard_normal(shape))
+
+
 def _bool(rng, shape):
     return rng.random(shape) < 0.5
 
@@ -90,6 +100,8 @@ DOMAINS: dict[str, Callable] = {
     "lattice_low": _lattice_low,
     "off_clip_bounds": _off_clip_bounds,
     "bool": _bool,
+    "unit_open": _unit_open,
+    "with_zeros": _with_zeros,
 }
 
 
@@ -382,6 +394,84 @@ CASES: list[Case] = [
     Case("pad reflect, replicate, circular",
          lambda x: F.pad(F.pad(F.pad(x, (2, 1), "reflect"), (1, 2), "replicate"), (0, 0, 1, 1),
                          "circular"), ((2, 3, 4),), ("getitem", "index_add")),
+    # more elementwise math
+    Case("sin", method("sin"), unary, ("sin", "cos")),
+    Case("cos", method("cos"), unary, ("cos", "sin")),
+    Case("tan", method("tan"), unary, ("tan",), "unit_open"),
+    Case("asin", method("asin"), unary, ("asin", "rsqrt"), "unit_open"),
+    Case("acos", method("acos"), unary, ("acos", "rsqrt"), "unit_open"),
+    Case("atan", method("atan"), unary, ("atan",)),
+    Case("atan2", mg.atan2, binary, ("atan2",), "nonzero"),
+    Case("sinh", method("sinh"), unary, ("sinh", "cosh")),
+    Case("cosh", method("cosh"), unary, ("cosh", "sinh")),
+    Case("log1p", method("log1p"), unary, ("log1p",), "positive"),
+    Case("expm1", method("expm1"), unary, ("expm1",)),
+    Case("log2", method("log2"), unary, ("log2",), "positive"),
+    Case("exp2", method("exp2"), unary, ("exp2",)),
+    Case("rsqrt", method("rsqrt"), unary, ("rsqrt",), "positive"),
+    Case("sign", lambda a: a.sign() * a, unary, ("sign", "mul"), "nonzero"),
+    Case("floor", lambda a: a.floor() * a, unary, ("floor",), "lattice_high"),
+    Case("ceil", lambda a: a.ceil() * a, unary, ("ceil",), "lattice_high"),
+    Case("round", lambda a: a.round() * a, unary, ("round",), "lattice_high"),
+    Case("trunc", lambda a: a.trunc() * a, unary, ("trunc",), "lattice_high"),
+    Case("lerp", lambda a, b, w: a.lerp(b, w), ternary, ("sub", "mul", "add")),
+    # scans and products (zeros take the exact, division-free path)
+    Case("cumsum", method("cumsum"), along_axis(), ("cumsum",)),
+    Case("cumprod", method("cumprod"), along_axis(), ("cumprod", "cumsum", "div")),
+    Case("cumprod with zeros", lambda a: a.cumprod(dim=1), ((2, 4),),
+         ("cumprod", "where", "concatenate"), "with_zeros"),
+    Case("prod", method("prod"), reduction(), ("prod",)),
+    Case("prod with zeros", lambda a: a.prod(dim=(0, 2)), ((3, 2, 2),),
+         ("prod", "cumprod", "concatenate"), "with_zeros"),
+    Case("norm 2, 1, 3", lambda a: a.norm() + a.norm(1, dim=0).sum() + a.norm(3, dim=1).sum(),
+         ((3, 2),), ("sqrt", "abs", "pow"), "nonzero"),
+    Case("norm inf", lambda a: a.norm(float("inf"), dim=1), ((3, 4),), ("max", "abs"),
+         "distinct"),
+    Case("einsum matmul", lambda a, b: mg.einsum("ij,jk->ik", a, b), ((2, 3), (3, 4)),
+         ("einsum",)),
+    Case("einsum batched, implicit output", lambda a, b: mg.einsum("bij,bjk", a, b),
+         ((2, 2, 3), (2, 3, 2)), ("einsum",)),
+    Case("einsum summed-away index, outer product", lambda a, b: mg.einsum("ij,k->jk", a, b),
+         ((2, 3), (4,)), ("einsum",)),
+    Case("einsum three operands to a scalar", lambda a, b, c: mg.einsum("i,ij,j->", a, b, c),
+         ((2,), (2, 3), (3,)), ("einsum",)),
+    # reorder, repeat, split, triangles, gather and scatter (compositions)
+    Case("flip", lambda a: a.flip(0, 2), ((2, 3, 2),), ("getitem",)),
+    Case("roll", lambda a: a.roll((1, -2), (0, 1)) + a.roll(2), ((3, 4),), ("getitem",)),
+    Case("repeat and tile", lambda a: a.repeat(2, 1, 3).sum(0) * a.tile(3), ((2, 1),),
+         ("broadcast_to", "reshape")),
+    Case("split and chunk", lambda a: a.split([1, 3], dim=1)[1] * a.chunk(2, 1)[1].sum(),
+         ((2, 4),), ("getitem",)),
+    Case("tril triu", lambda a: a.tril(-1) + a.triu(1) * 2, ((2, 3, 4),), ("where",)),
+    Case("diagonal", lambda a: a.diagonal(1, -1, 0), ((4, 2, 3),), ("getitem", "transpose")),
+    Case("gather", lambda a: a.gather(1, np.array([[0, 2, 2], [1, 0, 1]])), ((2, 3),),
+         ("getitem", "index_add")),
+    Case("scatter_add", lambda a, b: a.scatter_add(0, np.array([[1, 0, 1], [1, 1, 0]]), b),
+         ((2, 3), (2, 4)), ("index_add", "getitem", "add")),
+    Case("scatter", lambda a, b: a.scatter(1, np.array([[0, 0], [2, 1]]), b),
+         ((2, 3), (2, 2)), ("where", "getitem")),
+    Case("index_select", lambda a: a.index_select(0, np.array([2, 0, 2])), ((3, 2),),
+         ("getitem", "index_add")),
+    Case("masked_fill", lambda a: a.masked_fill(MASK, 0.5), ((4, 3),), ("where",)),
+    Case("sort values", lambda a: a.sort(dim=0, descending=True).values, ((3, 2),),
+         ("getitem",), "distinct"),
+    Case("topk values", lambda a: a.topk(2).values, ((2, 4),), ("getitem",), "distinct"),
+    # more activations, per-sample normalizations, embedding (compositions)
+    Case("leaky_relu", lambda a: F.leaky_relu(a, 0.1), unary, ("where",), "nonzero"),
+    Case("elu and selu", lambda a: F.elu(a, 0.7) + F.selu(a), unary, ("where", "expm1"),
+         "nonzero"),
+    Case("silu and mish", lambda a: F.silu(a) * F.mish(a), unary, ("sigmoid", "softplus")),
+    Case("hardtanh", lambda a: F.hardtanh(a, CLIP_LOW, CLIP_HIGH), unary, ("where",),
+         "off_clip_bounds"),
+    Case("log_sigmoid", F.log_sigmoid, unary, ("softplus",)),
+    Case("softplus beta and threshold", lambda a: F.softplus(a * 3, beta=2.0, threshold=4.0),
+         ((3, 4),), ("softplus", "where"), "nonzero"),
+    Case("group_norm", lambda x, w, b: F.group_norm(x, 2, w, b), ((2, 4, 3), (4,), (4,)),
+         ("mean", "var", "sqrt")),
+    Case("instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
+         ((2, 3, 2, 2), (3,), (3,)), ("mean", "var", "sqrt")),
+    Case("embedding, repeated rows", lambda w: F.embedding(np.array([[0, 2], [2, 2]]), w),
+         ((3, 2),), ("getitem", "index_add")),
     # compositions that matter later (normalization, losses)
     Case("normalize", lambda x: (x - x.mean(0)) / (x.var(0) + 1e-5).sqrt(), ((4, 3),),
          ("sub", "mean", "var", "add", "sqrt", "div")),

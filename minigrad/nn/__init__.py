@@ -15,18 +15,42 @@ BatchNorm is where the Batch Normalization paper lives in code: `BatchNorm1d/2d`
 """
 
 from minigrad.nn import functional, init
-from minigrad.nn.activation import GELU, Dropout, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from minigrad.nn.containers import ModuleList, Sequential
+from minigrad.nn.activation import (
+    ELU,
+    GELU,
+    SELU,
+    Dropout,
+    Dropout2d,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from minigrad.nn.containers import ModuleDict, ModuleList, Sequential
 from minigrad.nn.conv import Conv1d, Conv2d
 from minigrad.nn.hooks import (
     RemovableHandle,
     register_module_forward_hook,
     register_module_forward_pre_hook,
 )
-from minigrad.nn.linear import Flatten, Identity, Linear
+from minigrad.nn.linear import Flatten, Identity, Linear, Unflatten
 from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from minigrad.nn.module import IncompatibleKeys, Module
-from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from minigrad.nn.normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    LayerNorm,
+)
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.pooling import (
     AdaptiveAvgPool1d,
@@ -37,6 +61,7 @@ from minigrad.nn.pooling import (
     MaxPool2d,
 )
 from minigrad.nn.population import PopulationNorm, refresh_population_norms
+from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "GELU",
@@ -70,3 +95,6 @@ __all__ = [
 ]
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "Conv1d",
             "Conv2d", "MaxPool1d", "MaxPool2d"]
+__all__ += ["ELU", "SELU", "Dropout2d", "Embedding", "GroupNorm", "Hardtanh", "InstanceNorm1d",
+            "InstanceNorm2d", "LeakyReLU", "LogSigmoid", "Mish", "ModuleDict", "SiLU", "Softplus",
+            "Unflatten"]

@@ -74,3 +74,87 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+class _Parametrized(Module):
+    """An activation with keyword parameters: `forward` calls `_function(x, **params)`."""
+
+    _function = None
+
+    def __init__(self, **params) -> None:
+        super().__init__()
+        self._params = params
+
+    def forward(self, x: Tensor) -> Tensor:
+        return type(self)._function(x, **self._params)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{key}={value}" for key, value in self._params.items())
+
+
+class LeakyReLU(_Parametrized):
+    """x where x > 0, negative_slope * x elsewhere."""
+
+    _function = staticmethod(F.leaky_relu)
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__(negative_slope=negative_slope)
+
+
+class ELU(_Parametrized):
+    """x where x > 0, alpha (exp(x) - 1) elsewhere."""
+
+    _function = staticmethod(F.elu)
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__(alpha=alpha)
+
+
+class Softplus(_Parametrized):
+    """log(1 + exp(beta x)) / beta, linear above `threshold`."""
+
+    _function = staticmethod(F.softplus)
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__(beta=beta, threshold=threshold)
+
+
+class Hardtanh(_Parametrized):
+    """x clipped to [min_val, max_val]."""
+
+    _function = staticmethod(F.hardtanh)
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        super().__init__(min_val=min_val, max_val=max_val)
+
+
+class SELU(_Parametrized):
+    """scale * elu(x, alpha), the self-normalizing constants."""
+
+    _function = staticmethod(F.selu)
+
+
+class SiLU(_Parametrized):
+    """x * sigmoid(x)."""
+
+    _function = staticmethod(F.silu)
+
+
+class Mish(_Parametrized):
+    """x * tanh(softplus(x))."""
+
+    _function = staticmethod(F.mish)
+
+
+class LogSigmoid(_Parametrized):
+    """log(sigmoid(x))."""
+
+    _function = staticmethod(F.log_sigmoid)
+
+
+class Dropout2d(Dropout):
+    """In training mode, zero whole channels of (N, C, H, W) with probability p and scale
+    the others by 1/(1-p); in evaluation mode, the identity."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout2d(x, self.p, self.training)

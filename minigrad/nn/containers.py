@@ -72,3 +72,54 @@ class Sequential(_IndexedModules):
 class ModuleList(_IndexedModules):
     """A list of modules whose parameters the parent module sees (a plain list would hide
     them). It has no forward: the parent decides how to use its items."""
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters the parent module sees, in insertion order."""
+
+    def __init__(self, modules=None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def update(self, modules) -> None:
+        items = modules.items() if hasattr(modules, "items") else modules
+        for name, module in items:
+            self[name] = module
+
+    def __getitem__(self, name: str) -> Module:
+        if name not in self._modules:
+            raise KeyError(f"ModuleDict: no module named {name!r}; keys: {list(self._modules)}")
+        return self._modules[name]
+
+    def __setitem__(self, name: str, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: expected a Module for {name!r}, got "
+                            f"{type(module).__name__}")
+        self.add_module(name, module)
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+    def pop(self, name: str) -> Module:
+        module = self[name]
+        del self[name]
+        return module

@@ -371,9 +371,11 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
 
 from minigrad.nn.functional_conv import *  # noqa: E402, F403
 from minigrad.nn.functional_conv import __all__ as _conv_names  # noqa: E402
+from minigrad.nn.functional_more import *  # noqa: E402, F403
+from minigrad.nn.functional_more import __all__ as _more_names  # noqa: E402
 from minigrad.nn.functional_pad import *  # noqa: E402, F403
 from minigrad.nn.functional_pad import __all__ as _pad_names  # noqa: E402
 from minigrad.nn.functional_pool import *  # noqa: E402, F403
 from minigrad.nn.functional_pool import __all__ as _pool_names  # noqa: E402
 
-__all__ += [*_conv_names, *_pad_names, *_pool_names]
+__all__ += [*_conv_names, *_more_names, *_pad_names, *_pool_names]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from minigrad import dtypes
+from minigrad import dtypes, shapes
 from minigrad.nn import functional as F  # noqa: N812 - the PyTorch convention
 from minigrad.nn import init
 from minigrad.nn.module import Module
@@ -78,3 +78,22 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis `dim` into `unflattened_size` (the inverse of Flatten)."""
+
+    def __init__(self, dim: int, unflattened_size) -> None:
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        axis = shapes.single_axis(self.dim, x.ndim, "Unflatten")
+        try:
+            return x.reshape(*x.shape[:axis], *self.unflattened_size, *x.shape[axis + 1:])
+        except ValueError:
+            raise ValueError(f"Unflatten: cannot split axis {axis} of size {x.shape[axis]} "
+                             f"(input shape {x.shape}) into {self.unflattened_size}") from None
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

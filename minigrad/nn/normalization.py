@@ -177,3 +177,80 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Normalize each sample over groups of channels (Wu & He, 2018), with a learned
+    per-channel scale and shift: no batch statistics, the same in training and eval."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, dtype=None) -> None:
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_groups={num_groups} must divide "
+                             f"num_channels={num_channels}")
+        self.num_groups, self.num_channels, self.eps, self.affine = (
+            num_groups, num_channels, eps, affine)
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.ones(num_channels, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype)) if affine else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm({self.num_groups}, {self.num_channels}): expected an "
+                             f"input of shape (N, {self.num_channels}, ...), got {x.shape}")
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class _InstanceNorm(Module):
+    """Normalize each (sample, channel) over its positions. PyTorch's defaults: no affine
+    parameters and no running statistics."""
+
+    _spatial = 0
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, dtype=None) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
+        stats = track_running_stats
+        self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype)) if stats
+                             else None)
+        self.register_buffer("running_var", Tensor(np.ones(num_features, dtype)) if stats
+                             else None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        name, spatial = type(self).__name__, self._spatial
+        if x.ndim not in (spatial + 1, spatial + 2):
+            raise ValueError(f"{name}({self.num_features}): expected a {spatial + 1}-D "
+                             f"(unbatched) or {spatial + 2}-D input, got shape {x.shape}")
+        if x.ndim == spatial + 1:
+            return self.forward(x.unsqueeze(0)).squeeze(0)
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{name}({self.num_features}): the input of shape {x.shape} has "
+                             f"{x.shape[1]} channels on axis 1")
+        use_input_stats = self.training or not self.track_running_stats
+        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                               use_input_stats, self.momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalization of (N, C, L) or (C, L) inputs."""
+
+    _spatial = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalization of (N, C, H, W) or (C, H, W) inputs (Ulyanov et al., 2016)."""
+
+    _spatial = 2

@@ -17,6 +17,7 @@ flattens the layout to rows and applies `CrossEntropyFunction` (named "cross_ent
 
 from minigrad.ops.activation import GELU, Erf, ReLU, Sigmoid, Softplus, Tanh
 from minigrad.ops.conv import Conv, ConvTranspose, ConvWeight
+from minigrad.ops.einsum import Einsum
 from minigrad.ops.elementwise import (
     Abs,
     Add,
@@ -37,6 +38,27 @@ from minigrad.ops.elementwise import (
 )
 from minigrad.ops.linalg import LinearFunction, MatMul
 from minigrad.ops.loss import CrossEntropyFunction
+from minigrad.ops.math import (
+    Acos,
+    Asin,
+    Atan,
+    Atan2,
+    Ceil,
+    Cos,
+    Cosh,
+    Exp2,
+    Expm1,
+    Floor,
+    Log1p,
+    Log2,
+    Round,
+    Rsqrt,
+    Sign,
+    Sin,
+    Sinh,
+    Tan,
+    Trunc,
+)
 from minigrad.ops.normalization import BatchNormFunction
 from minigrad.ops.pooling import MaxPool
 from minigrad.ops.reduce import (
@@ -50,6 +72,7 @@ from minigrad.ops.reduce import (
     Sum,
     Var,
 )
+from minigrad.ops.scan import Cumprod, Cumsum, Prod
 from minigrad.ops.shape import (
     BroadcastTo,
     Concatenate,
@@ -68,3 +91,7 @@ __all__ = [
     "Sqrt", "Std", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
 ]
 __all__ += ["Conv", "ConvTranspose", "ConvWeight", "MaxPool"]
+__all__ += ["Acos", "Asin", "Atan", "Atan2", "Ceil", "Cos", "Cosh", "Exp2", "Expm1", "Floor",
+            "Log1p", "Log2", "Round", "Rsqrt", "Sign", "Sin", "Sinh", "Tan", "Trunc"]
+__all__ += ["Cumprod", "Cumsum", "Prod"]
+__all__ += ["Einsum"]

@@ -22,7 +22,10 @@ from minigrad.tensor.arithmetic import Arithmetic
 from minigrad.tensor.conversions import Conversions
 from minigrad.tensor.detach import DetachLink
 from minigrad.tensor.freed import is_freed
+from minigrad.tensor.indexing import Indexing
+from minigrad.tensor.math import Math
 from minigrad.tensor.reductions import Reductions
+from minigrad.tensor.scans import Scans
 from minigrad.tensor.shaping import Shaping
 
 
@@ -46,7 +49,7 @@ def _set_data(tensor: Tensor, value) -> None:
     tensor._data = value
 
 
-class Tensor(Conversions, Arithmetic, Reductions, Shaping):
+class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing):
     """An n-d array with reverse-mode automatic differentiation.
 
     Attributes:

@@ -1,0 +1,94 @@
+"""Scans, products, norms and logical reductions: cumsum, cumprod, prod, norm, all, any.
+
+PyTorch's spellings (`dim`, `keepdim`) with NumPy's (`axis`, `keepdims`) as aliases;
+passing both spellings of one argument is an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from minigrad import shapes
+from minigrad.registry import primitives as prim
+
+if TYPE_CHECKING:
+    from minigrad.tensor.core import Tensor
+
+
+def pick(op: str, name: str, value, alias: str, alias_value, default=None):
+    """One argument given under its PyTorch name or its NumPy alias (not both)."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"{op}: got both {name}= and its alias {alias}=; give one")
+    chosen = value if value is not None else alias_value
+    return default if chosen is None else chosen
+
+
+def one_dim(op: str, dim, axis, ndim: int) -> int:
+    """The single axis `dim` (alias `axis`), required, as a non-negative int."""
+    dim = pick(op, "dim", dim, "axis", axis)
+    if dim is None:
+        raise TypeError(f"{op}: missing the dimension to work along (dim=)")
+    return shapes.single_axis(dim, max(ndim, 1), op)
+
+
+class Scans:
+    """Mixin of `Tensor`: scans, products, norms, all/any."""
+
+    __slots__ = ()
+
+    def _scanned(self, op, name: str, dim, axis) -> Tensor:
+        if self.ndim == 0:
+            return op.apply(self.reshape(1), axis=0).reshape(())
+        return op.apply(self, axis=one_dim(name, dim, axis, self.ndim))
+
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Running sums along `dim`: z_j = sum_{i<=j} x_i."""
+        return self._scanned(prim.cumsum, "cumsum", dim, axis)
+
+    def cumprod(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Running products along `dim`: z_j = prod_{i<=j} x_i (gradient exact at zeros)."""
+        return self._scanned(prim.cumprod, "cumprod", dim, axis)
+
+    def prod(self, dim=None, keepdim: bool | None = None, *, axis=None,
+             keepdims: bool | None = None) -> Tensor:
+        """The product over `dim` (all axes by default); gradient exact at zeros."""
+        dim = pick("prod", "dim", dim, "axis", axis)
+        keep = pick("prod", "keepdim", keepdim, "keepdims", keepdims, False)
+        axes = shapes.normalize_axis(dim, self.ndim, "prod")
+        return prim.prod.apply(self, axes=axes, keepdims=bool(keep))
+
+    def norm(self, p=2, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
+        """The p-norm over `dim` (all elements by default): (sum |x|^p)^(1/p); p may be
+        a positive number, inf, -inf, 0 (the count of nonzeros) or "fro" (= 2)."""
+        dim = pick("norm", "dim", dim, "axis", axis)
+        if p == "fro":
+            p = 2
+        if isinstance(p, str) or (not p >= 0 and p != -np.inf):
+            raise ValueError(f"norm: p must be a non-negative number, inf, -inf or 'fro', "
+                             f"got {p!r}")
+        size = self.abs()
+        if p == np.inf:
+            return size.max(dim, keepdims=keepdim)
+        if p == -np.inf:
+            return size.min(dim, keepdims=keepdim)
+        if p == 0:
+            return (size != 0).astype(self.dtype).sum(dim, keepdims=keepdim)
+        if p == 2:
+            return (self * self).sum(dim, keepdims=keepdim).sqrt()
+        if p == 1:
+            return size.sum(dim, keepdims=keepdim)
+        return (size ** p).sum(dim, keepdims=keepdim) ** (1.0 / p)
+
+    def all(self, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
+        """True where every element along `dim` is nonzero (a bool tensor, no gradient)."""
+        dim = pick("all", "dim", dim, "axis", axis)
+        axes = shapes.normalize_axis(dim, self.ndim, "all")
+        return self.wrap(np.all(self.data, axis=axes, keepdims=keepdim))
+
+    def any(self, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
+        """True where some element along `dim` is nonzero (a bool tensor, no gradient)."""
+        dim = pick("any", "dim", dim, "axis", axis)
+        axes = shapes.normalize_axis(dim, self.ndim, "any")
+        return self.wrap(np.any(self.data, axis=axes, keepdims=keepdim))
