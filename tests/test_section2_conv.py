@@ -51,3 +51,23 @@ def test_conv_bias_before_batchnorm2d_gets_exactly_zero_gradient(setup) -> None:
 def test_conv_bias_gets_a_gradient_when_statistics_are_detached(setup) -> None:
     grad = _conv_bias_gradient("detached", **setup)
     assert np.abs(grad).max() > 1e-6, grad
+
+
+@given(setups)
+def test_per_sample_normalizations_cancel_only_the_bias_they_subtract(setup) -> None:
+    """InstanceNorm subtracts each channel's own mean: the conv bias gets zero gradient.
+    GroupNorm subtracts a group's mean: only the bias' mean within each group is cancelled,
+    so the gradient sums to zero over each group but not channel by channel."""
+    rng = np.random.default_rng(setup["seed"])
+    n, size = setup["n"], setup["size"]
+    conv = nn.Conv2d(2, 4, 3, padding=1, dtype=np.float64)
+    conv.bias.data[...] = rng.standard_normal(4) * 3
+    x = mg.tensor(rng.standard_normal((n, 2, size, size)))
+    weights = mg.tensor(rng.standard_normal((n, 4, size, size)))
+    for norm, groups in ((nn.InstanceNorm2d(4), 4), (nn.GroupNorm(2, 4, dtype=np.float64), 2)):
+        conv.zero_grad()
+        (norm(conv(x)).tanh() * weights).sum().backward()
+        grad = conv.bias.grad.numpy()
+        assert np.abs(grad.reshape(groups, -1).sum(1)).max() < 1e-12, grad
+        if groups == 2:
+            assert np.abs(grad).max() > 1e-6, grad

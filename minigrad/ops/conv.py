@@ -132,14 +132,16 @@ class ConvTranspose(Function):
         cols = np.matmul(weight, _grouped_output_gradient(g, groups))  # (G, C/G * K, N * P)
         cols = cols.reshape(groups * cg, *kernel, n, *out)
         padded = tuple(size + before + after for size, (before, after) in zip(input_size, padding))
-        x = np.zeros((n, groups * cg, *padded), dtype=np.result_type(g, w))
-        for offset in itertools.product(*map(range, kernel)):  # col2im: one add per offset
+        # col2im: one add per kernel offset, in the columns' (C, N, ...) order so that both
+        # sides of each add run along memory; one transposing copy to (N, C, ...) at the end
+        # (adding straight into (N, C, ...) was 3x slower, measured on the cnn_step shapes).
+        x = np.zeros((groups * cg, n, *padded), dtype=np.result_type(g, w))
+        for offset in itertools.product(*map(range, kernel)):
             target = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
                            for k, d, s, m in zip(offset, dilation, stride, out))
-            x[(slice(None), slice(None), *target)] += np.moveaxis(cols[(slice(None), *offset)],
-                                                                  1, 0)
+            x[(slice(None), slice(None), *target)] += cols[(slice(None), *offset)]
         crop = tuple(slice(before, before + size) for size, (before, _) in zip(input_size, padding))
-        return x[(slice(None), slice(None), *crop)]
+        return np.ascontiguousarray(np.swapaxes(x[(slice(None), slice(None), *crop)], 0, 1))
 
     @staticmethod
     def backward(ctx, x_bar):
