@@ -230,3 +230,29 @@ def test_factories() -> None:
     assert mg.empty(2, 3).shape == (2, 3)
     f = mg.full_like(mg.ones(2, dtype=np.float64), 3)
     assert f.dtype == np.float64 and f.tolist() == [3.0, 3.0]
+
+
+def test_float32_stays_float32_through_the_new_ops() -> None:
+    x = mg.tensor(np.linspace(0.1, 0.9, 6, dtype=np.float32).reshape(2, 3), requires_grad=True)
+    outputs = [
+        x.sin(), x.atan2(0.5), x.rsqrt(), x.round(), x.cumsum(1), x.cumprod(0), x.prod(1),
+        x.norm(3, dim=0), x.lerp(1.0, 0.25), mg.einsum("ij,kj->ik", x, x), x.flip(1),
+        x.roll(1, 0), x.repeat(2, 1), x.tril(), x.gather(1, np.array([[0], [2]])),
+        x.scatter_add(0, np.array([[1, 0, 1]]), x), x.masked_fill(x.data > 0.5, 2.0),
+        x.sort(1).values, F.elu(x), F.softplus(x, beta=2.0), F.hardtanh(x, 0.2, 0.6),
+        F.group_norm(x.reshape(1, 2, 3), 1), F.embedding(np.array([1, 0]), x),
+    ]
+    total = outputs[0].sum()
+    for y in outputs:
+        assert y.dtype == np.float32, y
+        total = total + y.sum()
+    total.backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_conv_modules_take_unbatched_input_as_pytorch(rng) -> None:
+    conv = nn.Conv2d(2, 3, 3, padding=1)
+    x = mg.tensor(rng.standard_normal((2, 5, 5)).astype(np.float32))
+    np.testing.assert_allclose(conv(x).numpy(), conv(x.unsqueeze(0)).numpy()[0])
+    assert nn.MaxPool2d(2)(x).shape == (2, 2, 2)
+    assert nn.InstanceNorm2d(2)(x).shape == (2, 5, 5)
