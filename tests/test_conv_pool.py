@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from torch_parity import compare_with_torch
+from helpers.torch_parity import compare_with_torch
 
 import minigrad as mg
 import minigrad.nn as nn

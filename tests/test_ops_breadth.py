@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from torch_parity import compare_with_torch
+from helpers.torch_parity import compare_with_torch
 
 import minigrad as mg
 import minigrad.nn as nn

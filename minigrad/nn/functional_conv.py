@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.functions import as_tensor
 from minigrad.ops.conv import Conv, output_size
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = ["conv1d", "conv2d"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import random
-from minigrad.functions import as_tensor
 from minigrad.registry import primitives as prim
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = ["dropout2d", "elu", "embedding", "group_norm", "hardtanh", "instance_norm",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.functions import as_tensor
 from minigrad.ops.shape import IndexAdd
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = ["pad"]

@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 
-from minigrad.functions import as_tensor
 from minigrad.nn.functional_conv import int_tuple
 from minigrad.ops.conv import Conv
 from minigrad.ops.pooling import MaxPool, windows
+from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
