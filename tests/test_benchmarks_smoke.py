@@ -125,3 +125,28 @@ def test_mlp_step_stays_float32_end_to_end(monkeypatch):
         assert p.dtype == p.grad.dtype == np.float32
         assert all(a.dtype == np.float32 for a in opt.state[p].values()
                    if isinstance(a, np.ndarray))
+
+
+def test_handwritten_numpy_cnn_step_matches_minigrad(monkeypatch):
+    """The cnn_step reference (im2col by hand, channels-first) computes minigrad's loss and
+    gradients, so the two time the same math."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.workloads import cnn_step
+
+    sizes = cnn_step.QUICK
+    reference = cnn_step.NumpyCNN(sizes)
+    c1, c2 = sizes["channels"]
+    model = nn.Sequential(
+        nn.Conv2d(1, c1, 3, padding=1), nn.BatchNorm2d(c1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(c1, c2, 3, padding=1), nn.BatchNorm2d(c2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(reference.flat, sizes["classes"]))
+    params = list(model.parameters())
+    for p, value in zip(params, reference.params, strict=True):
+        p.data[...] = value.reshape(p.shape)
+    x, labels = cnn_step.batch(sizes)
+    loss = nn.functional.cross_entropy(model(mg.Tensor(x)), labels)
+    loss.backward()
+    assert loss.item() == pytest.approx(reference.forward(x, labels), rel=1e-5)
+    for p, g in zip(params, reference.backward(), strict=True):
+        assert p.grad.dtype == g.dtype == np.float32
+        np.testing.assert_allclose(p.grad.data, g.reshape(p.shape), rtol=1e-3, atol=1e-5)
