@@ -19,12 +19,9 @@ works to any order.
 
 How it is computed (no Python loop over pixels): im2col. `sliding_window_view` gives every
 window of the padded input as a strided view (free); one reshape copies the windows into
-columns of shape (N, G, C/G * K, P), P the output positions, and one batched matrix product
-with the weight (G, O/G, C/G * K) gives the output directly in its (N, O, *out) layout.
-`conv_transpose` multiplies by the weight's transpose, again per sample, and adds the
-columns back into place (col2im: one slice-add per kernel offset); `conv_weight` multiplies
-the output gradient by the columns' transpose and sums over the samples. Every array keeps
-the sample axis first, so no output needs a transposing copy.
+columns of shape (G, C/G * K, N * P), and one batched matrix product with the weight
+(G, O/G, C/G * K) gives the output. `conv_transpose` multiplies by the weight's transpose
+and adds the columns back into place (col2im: one slice-add per kernel offset).
 """
 
 from __future__ import annotations
@@ -61,7 +58,7 @@ def _pad(x: np.ndarray, padding) -> np.ndarray:
 
 
 def _columns(x: np.ndarray, kernel, stride, padding, dilation, groups) -> np.ndarray:
-    """im2col: the windows of padded x as columns (N, G, C/G * K, P)."""
+    """im2col: the windows of padded x as columns (G, C/G * K, N * P)."""
     nd = len(kernel)
     spatial = tuple(range(2, 2 + nd))
     extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
@@ -70,15 +67,18 @@ def _columns(x: np.ndarray, kernel, stride, padding, dilation, groups) -> np.nda
                        *(slice(None, None, d) for d in dilation))]  # (N, C, *out, *kernel)
     n, c = x.shape[:2]
     out = strided.shape[2:2 + nd]
-    # (N, C, *kernel, *out): the reshape below is the one copy of the input's windows.
-    order = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))
-    return strided.transpose(order).reshape(n, groups, c // groups * math.prod(kernel),
-                                            math.prod(out))
+    grouped = strided.reshape(n, groups, c // groups, *out, *kernel)
+    # (G, C/G, *kernel, N, *out): the reshape below is the one copy of the input's windows.
+    order = (1, 2, *range(3 + nd, 3 + 2 * nd), 0, *range(3, 3 + nd))
+    return grouped.transpose(order).reshape(groups, c // groups * math.prod(kernel),
+                                            n * math.prod(out))
 
 
-def _per_group(a: np.ndarray, groups: int) -> np.ndarray:
-    """(N, O, *out) as (N, G, O/G, P): a free reshape."""
-    return a.reshape(a.shape[0], groups, a.shape[1] // groups, -1)
+def _grouped_output_gradient(g: np.ndarray, groups: int) -> np.ndarray:
+    """g of shape (N, O, *out) as (G, O/G, N * P), the layout of the columns."""
+    n, o = g.shape[:2]
+    return g.reshape(n, groups, o // groups, -1).transpose(1, 2, 0, 3).reshape(
+        groups, o // groups, -1)
 
 
 @register
@@ -93,10 +93,13 @@ class Conv(Function):
     @staticmethod
     def forward(ctx, x, w, stride=(), padding=(), dilation=(), groups=1):
         kernel = w.shape[2:]
-        cols = _columns(x, kernel, stride, padding, dilation, groups)  # (N, G, C/G K, P)
+        cols = _columns(x, kernel, stride, padding, dilation, groups)
+        o = w.shape[0]
         out = output_size(x.shape[2:], kernel, stride, padding, dilation)
-        y = np.matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)  # (N, G, O/G, P)
-        return y.reshape(x.shape[0], w.shape[0], *out)
+        y = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * P)
+        n = x.shape[0]
+        y = y.reshape(groups, o // groups, n, *out)
+        return np.moveaxis(y, 2, 0).reshape(n, o, *out)
 
     @staticmethod
     def backward(ctx, g):
@@ -125,21 +128,25 @@ class ConvTranspose(Function):
         kernel = w.shape[2:]
         n, out = g.shape[0], g.shape[2:]
         og, cg, taps = w.shape[0] // groups, w.shape[1], math.prod(kernel)
-        # Columns kernel-offset-major, (N, G, K, C/G, P): each offset's slab is contiguous
-        # per sample, which makes the col2im adds below 1.5x faster than from (.., C/G K, P).
-        weight = w.reshape(groups, og, cg, taps).transpose(0, 3, 2, 1)  # (G, K, C/G, O/G)
-        cols = np.matmul(weight, _per_group(g, groups)[:, :, None])  # (N, G, K, C/G, P)
+        # Columns kernel-offset-major, (G, K C/G, N * P): one large product per group (many
+        # small ones stall multithreaded BLAS: 10x slower on two busy cores, measured), and
+        # each offset's slab contiguous for the col2im adds below.
+        weight = w.reshape(groups, og, cg, taps).transpose(0, 3, 2, 1).reshape(
+            groups, taps * cg, og)  # (G, K C/G, O/G), a small copy
+        cols = np.matmul(weight, _grouped_output_gradient(g, groups))
+        cols = cols.reshape(groups, taps, cg, -1)  # (G, K, C/G, N * P)
         padded = tuple(size + before + after for size, (before, after) in zip(input_size, padding))
-        x = np.zeros((n, groups * cg, *padded), dtype=np.result_type(g, w))
-        grouped = x.reshape(n, groups, cg, *padded)
-        for index, offset in enumerate(itertools.product(*map(range, kernel))):  # col2im
+        # col2im in the columns' (C, N, ...) order, so that both sides of each add run along
+        # memory; one transposing copy to (N, C, ...) at the end (adding straight into
+        # (N, C, ...) was 3x slower, measured on the cnn_step shapes).
+        x = np.zeros((groups, cg, n, *padded), dtype=np.result_type(g, w))
+        for index, offset in enumerate(itertools.product(*map(range, kernel))):
             target = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
                            for k, d, s, m in zip(offset, dilation, stride, out))
-            grouped[(slice(None),) * 3 + target] += cols[:, :, index].reshape(n, groups, cg, *out)
-        if not any(before or after for before, after in padding):
-            return x
+            x[(slice(None),) * 3 + target] += cols[:, index].reshape(groups, cg, n, *out)
         crop = tuple(slice(before, before + size) for size, (before, _) in zip(input_size, padding))
-        return np.ascontiguousarray(x[(slice(None), slice(None), *crop)])
+        x = x.reshape(groups * cg, n, *padded)[(slice(None), slice(None), *crop)]
+        return np.ascontiguousarray(np.swapaxes(x, 0, 1))
 
     @staticmethod
     def backward(ctx, x_bar):
@@ -164,9 +171,9 @@ class ConvWeight(Function):
 
     @staticmethod
     def forward(ctx, x, g, kernel_size=(), stride=(), padding=(), dilation=(), groups=1):
-        cols = _columns(x, kernel_size, stride, padding, dilation, groups)  # (N, G, C/G K, P)
-        per_sample = np.matmul(_per_group(g, groups), cols.swapaxes(-1, -2))  # (N, G, O/G, C/G K)
-        return per_sample.sum(axis=0).reshape(g.shape[1], x.shape[1] // groups, *kernel_size)
+        cols = _columns(x, kernel_size, stride, padding, dilation, groups)
+        w = np.matmul(_grouped_output_gradient(g, groups), cols.transpose(0, 2, 1))
+        return w.reshape(g.shape[1], x.shape[1] // groups, *kernel_size)
 
     @staticmethod
     def backward(ctx, w_bar):
