@@ -19,9 +19,11 @@ works to any order.
 
 How it is computed (no Python loop over pixels): im2col. `sliding_window_view` gives every
 window of the padded input as a strided view (free); one reshape copies the windows into
-columns of shape (G, C/G * K, N * P), and one batched matrix product with the weight
+columns of shape (G, C/G * K, N * P), and one matrix product per group with the weight
 (G, O/G, C/G * K) gives the output. `conv_transpose` multiplies by the weight's transpose
-and adds the columns back into place (col2im: one slice-add per kernel offset).
+and adds the columns back into place (col2im: one slice-add per kernel offset). One large
+product per group, not one per sample: small products cannot use BLAS's threads, which
+stall instead (measured in docs/performance.md).
 """
 
 from __future__ import annotations

@@ -217,9 +217,11 @@ class Indexing:
         return prim.where.apply(self.wrap(mask), self._operand(value), self)
 
     # --- sorting: values differentiable (a gather), indices constant ----------------
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-        """The indices that sort along `dim` (NaN counts as the largest, as PyTorch)."""
-        axis = shapes.single_axis(dim, max(self.ndim, 1), "argsort")
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False, *,
+                axis: int | None = None) -> Tensor:
+        """The indices that sort along `dim` (NaN counts as the largest, as PyTorch); the
+        order is always stable."""
+        axis = shapes.single_axis(dim if axis is None else axis, max(self.ndim, 1), "argsort")
         data = self.data if self.ndim else self.data.reshape(1)
         if descending:  # the ascending order of the reversed data, reversed: ties keep
             # their order and NaN comes first, for every dtype (no negation to overflow)

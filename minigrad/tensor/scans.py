@@ -59,10 +59,12 @@ class Scans:
         axes = shapes.normalize_axis(dim, self.ndim, "prod")
         return prim.prod.apply(self, axes=axes, keepdims=bool(keep))
 
-    def norm(self, p=2, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
+    def norm(self, p=2, dim=None, keepdim: bool | None = None, *, axis=None,
+             keepdims: bool | None = None) -> Tensor:
         """The p-norm over `dim` (all elements by default): (sum |x|^p)^(1/p); p may be
         a positive number, inf, -inf, 0 (the count of nonzeros) or "fro" (= 2)."""
         dim = pick("norm", "dim", dim, "axis", axis)
+        keepdim = bool(pick("norm", "keepdim", keepdim, "keepdims", keepdims, False))
         if p == "fro":
             p = 2
         if isinstance(p, str) or (not p >= 0 and p != -np.inf):
@@ -81,14 +83,18 @@ class Scans:
             return size.sum(dim, keepdims=keepdim)
         return (size ** p).sum(dim, keepdims=keepdim) ** (1.0 / p)
 
-    def all(self, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
-        """True where every element along `dim` is nonzero (a bool tensor, no gradient)."""
-        dim = pick("all", "dim", dim, "axis", axis)
-        axes = shapes.normalize_axis(dim, self.ndim, "all")
-        return self.wrap(np.all(self.data, axis=axes, keepdims=keepdim))
+    def _logical(self, reduce, name: str, dim, keepdim, axis, keepdims) -> Tensor:
+        dim = pick(name, "dim", dim, "axis", axis)
+        keep = bool(pick(name, "keepdim", keepdim, "keepdims", keepdims, False))
+        axes = shapes.normalize_axis(dim, self.ndim, name)
+        return self.wrap(reduce(self.data, axis=axes, keepdims=keep))
 
-    def any(self, dim=None, keepdim: bool = False, *, axis=None) -> Tensor:
+    def all(self, dim=None, keepdim: bool | None = None, *, axis=None,
+            keepdims: bool | None = None) -> Tensor:
+        """True where every element along `dim` is nonzero (a bool tensor, no gradient)."""
+        return self._logical(np.all, "all", dim, keepdim, axis, keepdims)
+
+    def any(self, dim=None, keepdim: bool | None = None, *, axis=None,
+            keepdims: bool | None = None) -> Tensor:
         """True where some element along `dim` is nonzero (a bool tensor, no gradient)."""
-        dim = pick("any", "dim", dim, "axis", axis)
-        axes = shapes.normalize_axis(dim, self.ndim, "any")
-        return self.wrap(np.any(self.data, axis=axes, keepdims=keepdim))
+        return self._logical(np.any, "any", dim, keepdim, axis, keepdims)
