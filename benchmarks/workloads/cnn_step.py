@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
 from benchmarks.workloads.frameworks import Framework
-from benchmarks.workloads.mlp_step import PHASES, _timed_step
+from benchmarks.workloads.mlp_step import _timed_step, phase_metrics, sized
 from benchmarks.workloads.numpy_nn import cross_entropy, init_linear
 
 FULL = {"batch": 64, "size": 28, "channels": (32, 64), "classes": 10}
@@ -195,8 +195,7 @@ def _settings(quick: bool) -> dict:
 
 def _metrics(settings: dict) -> list[Metric]:
     s = settings["sizes"]
-    return [Metric("step", f"one step, batch {s['batch']} of 1x{s['size']}x{s['size']}", "ms"),
-            *(Metric(phase, f"  {phase}", "ms") for phase in PHASES)]
+    return phase_metrics(f"one step, batch {s['batch']} of 1x{s['size']}x{s['size']}")
 
 
 def _checks(medians: Medians, settings: dict) -> list[Check]:
@@ -208,7 +207,6 @@ WORKLOAD = Workload(
     title="CNN (Conv-BN2d-ReLU-Pool x2, Linear) SGD step",
     settings=_settings,
     metrics=_metrics,
-    builders={lib: (lambda settings, make=make: make(settings["sizes"]))
-              for lib, make in BUILDERS.items()},
+    builders=sized(BUILDERS),
     checks=_checks,
 )

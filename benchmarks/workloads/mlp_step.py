@@ -128,10 +128,20 @@ def _settings(quick: bool) -> dict:
             "warmup": 1 if quick else 5}
 
 
-def _metrics(settings: dict) -> list[Metric]:
-    s = settings["sizes"]
-    return [Metric("step", f"one step, batch {s['batch']} (total)", "ms"),
+def phase_metrics(total_label: str) -> list[Metric]:
+    """Rows for a timed step: its total, then each phase."""
+    return [Metric("step", total_label, "ms"),
             *(Metric(phase, f"  {phase}", "ms") for phase in PHASES)]
+
+
+def sized(builders: dict) -> dict:
+    """Builders of a workload (taking its settings) from builders taking its sizes."""
+    return {lib: (lambda settings, make=make: make(settings["sizes"]))
+            for lib, make in builders.items()}
+
+
+def _metrics(settings: dict) -> list[Metric]:
+    return phase_metrics(f"one step, batch {settings['sizes']['batch']} (total)")
 
 
 def _checks(medians: Medians, settings: dict) -> list[Check]:
@@ -148,7 +158,6 @@ WORKLOAD = Workload(
     title="BatchNorm MLP training step",
     settings=_settings,
     metrics=_metrics,
-    builders={lib: (lambda settings, make=make: make(settings["sizes"]))
-              for lib, make in BUILDERS.items()},
+    builders=sized(BUILDERS),
     checks=_checks,
 )

@@ -83,6 +83,7 @@ class ModuleDict(Module):
             self.update(modules)
 
     def update(self, modules) -> None:
+        """Add the (name, module) pairs of a dict or an iterable, in order."""
         items = modules.items() if hasattr(modules, "items") else modules
         for name, module in items:
             self[name] = module
@@ -111,15 +112,19 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def keys(self):
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self):
+        """(name, module) pairs, in insertion order."""
         return self._modules.items()
 
     def pop(self, name: str) -> Module:
+        """Remove the module `name` and return it."""
         module = self[name]
         del self[name]
         return module

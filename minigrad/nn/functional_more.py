@@ -37,9 +37,14 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
-    """x where x > 0, alpha (exp(x) - 1) elsewhere."""
+    """x where x > 0, alpha (exp(x) - 1) where x <= 0 (a NaN takes the first branch, as in
+    PyTorch's gradient)."""
     x = as_tensor(x)
-    return _where(x.data > 0, x, x.clip(max=0.0).expm1() * alpha)
+    negative = x.data <= 0
+    # The exponential branch sees 0 wherever it is not taken (NaN and large x included),
+    # so its unused value and derivative stay finite.
+    inside = _where(negative, x, Tensor.wrap(np.zeros((), x.dtype)))
+    return _where(~negative, x, inside.expm1() * alpha)
 
 
 def selu(x: Tensor) -> Tensor:
@@ -114,7 +119,7 @@ def group_norm(x: Tensor, num_groups: int, weight: Tensor | None = None,
                          f"channels of the input of shape {x.shape}")
     groups = x.reshape(x.shape[0], num_groups, -1)
     mean = groups.mean(-1, keepdims=True)
-    var = groups.var(-1, keepdims=True)
+    var = groups.var(-1, keepdims=True, correction=0)
     y = ((groups - mean) / (var + eps).sqrt()).reshape(x.shape)
     return _affine(y, weight, bias)
 
@@ -143,7 +148,7 @@ def instance_norm(x: Tensor, running_mean: Tensor | None = None,
         raise ValueError(f"instance_norm: expected more than 1 value per instance, got an "
                          f"input of shape {x.shape}")
     mean = x.mean(axes, keepdims=True)
-    var = x.var(axes, keepdims=True)
+    var = x.var(axes, keepdims=True, correction=0)
     if running_mean is not None:
         batch_mean = mean.data.reshape(x.shape[:2]).mean(0)
         batch_var = var.data.reshape(x.shape[:2]).mean(0) * count / (count - 1)

@@ -73,7 +73,8 @@ def _zero_gradient(ctx, g):
     return g * 0
 
 
-Sign = _unary("sign", np.sign, _zero_gradient, "z = sign(a) in {-1, 0, 1}.   VJP: 0.")
+Sign = _unary("sign", lambda a: ((a > 0).astype(a.dtype) - (a < 0)).astype(a.dtype),
+               _zero_gradient, "z = sign(a) in {-1, 0, 1}, 0 for NaN (as PyTorch).   VJP: 0.")
 Floor = _unary("floor", np.floor, _zero_gradient, "z = floor(a).   VJP: 0.")
 Ceil = _unary("ceil", np.ceil, _zero_gradient, "z = ceil(a).   VJP: 0.")
 Round = _unary("round", np.round, _zero_gradient,

@@ -100,9 +100,9 @@ class Prod(Function):
             return g * ctx.output.reshape(kept) / a
         others = [i for i in range(a.ndim) if i not in axes]
         order = (*others, *axes)
-        moved = a.transpose(*order)
+        moved = a.permute(*order)
         rows = moved.reshape(*moved.shape[:len(others)], -1)
         left = _exclusive_cumprod(rows)
         right = _exclusive_cumprod(rows.flip(-1)).flip(-1)
-        without = (left * right).reshape(moved.shape).transpose(*np.argsort(order).tolist())
+        without = (left * right).reshape(moved.shape).permute(*np.argsort(order).tolist())
         return g * without

@@ -141,7 +141,7 @@ class Indexing:
         if a == b:
             raise ValueError(f"diagonal: dim1 and dim2 are the same axis ({a})")
         rest = [i for i in range(self.ndim) if i not in (a, b)]
-        moved = self.transpose(*rest, a, b)
+        moved = self.permute(*rest, a, b)
         rows, cols = moved.shape[-2:]
         start_row, start_col = max(-offset, 0), max(offset, 0)
         length = max(0, min(rows - start_row, cols - start_col))

@@ -12,17 +12,10 @@ import numpy as np
 
 from minigrad import shapes
 from minigrad.registry import primitives as prim
+from minigrad.tensor.reductions import pick
 
 if TYPE_CHECKING:
     from minigrad.tensor.core import Tensor
-
-
-def pick(op: str, name: str, value, alias: str, alias_value, default=None):
-    """One argument given under its PyTorch name or its NumPy alias (not both)."""
-    if value is not None and alias_value is not None:
-        raise TypeError(f"{op}: got both {name}= and its alias {alias}=; give one")
-    chosen = value if value is not None else alias_value
-    return default if chosen is None else chosen
 
 
 def one_dim(op: str, dim, axis, ndim: int) -> int:
@@ -72,9 +65,9 @@ class Scans:
                              f"got {p!r}")
         size = self.abs()
         if p == np.inf:
-            return size.max(dim, keepdims=keepdim)
+            return size.amax(() if dim is None else dim, keepdim)
         if p == -np.inf:
-            return size.min(dim, keepdims=keepdim)
+            return size.amin(() if dim is None else dim, keepdim)
         if p == 0:
             return (size != 0).astype(self.dtype).sum(dim, keepdims=keepdim)
         if p == 2:
