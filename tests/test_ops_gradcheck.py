@@ -34,6 +34,7 @@ import minigrad as mg
 import minigrad.nn.functional as F  # noqa: N812 - the PyTorch name; registers nn primitives
 from minigrad.autograd.graph import topological_order
 from minigrad.ops import ConvTranspose, ConvWeight, IndexAdd
+from minigrad.ops.pooling import MaxPoolRoute
 from minigrad.tensor import Tensor
 
 # --- how input values are drawn ---------------------------------------------------------
@@ -380,6 +381,14 @@ CASES: list[Case] = [
     # pooling and padding (max pooling on distinct values: ties are a kink, tested apart)
     Case("max_pool2d overlapping, padded", lambda x: F.max_pool2d(x, 3, 2, padding=1),
          ((2, 2, 5, 4),), ("max_pool", "index_add"), "distinct"),
+    Case("max_pool2d 2x2 and overlapping 3x3, unpadded",
+         lambda x: F.max_pool2d(x, 2).sum() + F.max_pool2d(x, 3, 1).sum(), ((2, 2, 5, 4),),
+         ("max_pool", "max_pool_route"), "distinct"),
+    Case("max_pool_route and max_pool_select",
+         lambda g: MaxPoolRoute.apply(g, Tensor(np.array([[[[0, 3], [2, 1]]]], np.uint8)),
+                                      input_shape=(1, 1, 4, 5), kernel_size=(2, 2),
+                                      stride=(2, 2), dilation=(1, 1)),
+         ((1, 1, 2, 2),), ("max_pool_route", "max_pool_select")),
     Case("max_pool1d dilated, ceil_mode",
          lambda x: F.max_pool1d(x, 2, 2, dilation=2, ceil_mode=True), ((1, 2, 8),),
          ("max_pool", "index_add"), "distinct"),

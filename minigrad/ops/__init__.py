@@ -60,7 +60,7 @@ from minigrad.ops.math import (
     Trunc,
 )
 from minigrad.ops.normalization import BatchNormFunction
-from minigrad.ops.pooling import MaxPool
+from minigrad.ops.pooling import MaxPool, MaxPoolRoute, MaxPoolSelect
 from minigrad.ops.reduce import (
     LogSoftmax,
     LogSumExp,
@@ -90,7 +90,7 @@ __all__ = [
     "Min", "Minimum", "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Softmax", "Softplus",
     "Sqrt", "Std", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",
 ]
-__all__ += ["Conv", "ConvTranspose", "ConvWeight", "MaxPool"]
+__all__ += ["Conv", "ConvTranspose", "ConvWeight", "MaxPool", "MaxPoolRoute", "MaxPoolSelect"]
 __all__ += ["Acos", "Asin", "Atan", "Atan2", "Ceil", "Cos", "Cosh", "Exp2", "Expm1", "Floor",
             "Log1p", "Log2", "Round", "Rsqrt", "Sign", "Sin", "Sinh", "Tan", "Trunc"]
 __all__ += ["Cumprod", "Cumsum", "Prod"]

@@ -25,6 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from minigrad.autograd.function import Function
 from minigrad.ops.shape import IndexAdd
 from minigrad.registry import register
+from minigrad.tensor import Tensor
 
 
 def windows(x: np.ndarray, kernel, stride, padding, dilation, fill) -> np.ndarray:
@@ -100,13 +101,86 @@ class MaxPool(Function):
         y, winner = _running_max(view, offsets, nan_aware=False)
         if floating and np.isnan(y).any():  # rare: redo with comparisons that see NaN
             y, winner = _running_max(view, offsets, nan_aware=True)
-        ctx.save_for_backward(_flat_positions(winner, x.shape, offsets, stride, padding,
-                                              dilation))
+        if any(before or after for before, after in padding):
+            # A padded window of -inf may elect padding: flat indices, clipped to x
+            ctx.save_for_backward(_flat_positions(winner, x.shape, offsets, stride, padding,
+                                                  dilation))
+        else:
+            ctx.save_for_backward(winner)
         return y
 
     @staticmethod
     def backward(ctx, g):
-        (winners,) = ctx.saved
-        x = ctx.inputs[0]
-        routed = IndexAdd.apply(g.reshape(-1), shape=(x.data.size,), index=winners.reshape(-1))
+        (saved,) = ctx.saved
+        x, params = ctx.inputs[0], ctx.params
+        if not any(before or after for before, after in params["padding"]):  # saved: winner
+            return MaxPoolRoute.apply(g, Tensor.wrap(saved), input_shape=x.shape,
+                                      kernel_size=params["kernel_size"],
+                                      stride=params["stride"], dilation=params["dilation"])
+        routed = IndexAdd.apply(g.reshape(-1), shape=(x.data.size,), index=saved.reshape(-1))
         return routed.reshape(x.shape)
+
+
+def _offset_slices(kernel_size, stride, dilation, out):
+    """For each kernel offset k, the slices of x that the windows' k-th elements form."""
+    for offset in itertools.product(*map(range, kernel_size)):
+        yield (..., *(slice(o * d, o * d + s * (m - 1) + 1, s)
+                      for o, d, s, m in zip(offset, dilation, stride, out)))
+
+
+def _masked(values: np.ndarray, finite: bool, mask: np.ndarray) -> np.ndarray:
+    """values where mask, else 0: a product when every value is finite (fast), np.where
+    otherwise (0 * inf would be NaN)."""
+    return values * mask if finite else np.where(mask, values, 0)
+
+
+@register
+class MaxPoolRoute(Function):
+    """x_bar = each g added at its window's winner (no padding): the gradient of max
+    pooling, one masked add per kernel offset (cheaper than scattering by flat indices).
+    `winner` holds, per output, the kernel offset that won (a constant).
+
+    VJP: g_bar = max_pool_select(x_bar_bar, winner), the value at each winner.
+    """
+
+    name = "max_pool_route"
+
+    @staticmethod
+    def forward(ctx, g, winner, input_shape=(), kernel_size=(), stride=(), dilation=()):
+        x = np.zeros(input_shape, g.dtype)
+        finite = bool(np.isfinite(g).all())
+        for k, target in enumerate(_offset_slices(kernel_size, stride, dilation, g.shape[2:])):
+            x[target] += _masked(g, finite, winner == k)
+        return x
+
+    @staticmethod
+    def backward(ctx, x_bar):
+        winner = ctx.inputs[1]
+        params = {key: ctx.params[key] for key in ("kernel_size", "stride", "dilation")}
+        return MaxPoolSelect.apply(x_bar, winner, **params), None
+
+
+@register
+class MaxPoolSelect(Function):
+    """y = a at each window's winner (no padding), the adjoint of `max_pool_route`.
+
+    VJP: a_bar = max_pool_route(y_bar, winner).
+    """
+
+    name = "max_pool_select"
+
+    @staticmethod
+    def forward(ctx, a, winner, kernel_size=(), stride=(), dilation=()):
+        y = np.zeros(winner.shape, a.dtype)
+        finite = bool(np.isfinite(a).all())
+        sources = _offset_slices(kernel_size, stride, dilation, winner.shape[2:])
+        for k, source in enumerate(sources):
+            y += _masked(a[source], finite, winner == k)
+        return y
+
+    @staticmethod
+    def backward(ctx, y_bar):
+        a, winner = ctx.inputs
+        return MaxPoolRoute.apply(y_bar, winner, input_shape=a.shape,
+                                  **{key: ctx.params[key] for key in
+                                     ("kernel_size", "stride", "dilation")}), None

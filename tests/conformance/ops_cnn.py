@@ -112,7 +112,7 @@ OPS = [
            ("F.conv2d", "conv", "conv_transpose", "conv_weight")),
     OpInfo("F.conv1d", F.conv1d, tnf.conv1d, _conv1d_samples, ("F.conv1d",)),
     OpInfo("F.max_pool2d", F.max_pool2d, tnf.max_pool2d, lambda d: _pool_samples(d, False),
-           ("F.max_pool2d", "max_pool")),
+           ("F.max_pool2d", "max_pool", "max_pool_route", "max_pool_select")),
     OpInfo("F.avg_pool2d", F.avg_pool2d, tnf.avg_pool2d, lambda d: _pool_samples(d, True),
            ("F.avg_pool2d",)),
     OpInfo("F.max_pool1d", F.max_pool1d, tnf.max_pool1d, _pool1d_samples, ("F.max_pool1d",)),
