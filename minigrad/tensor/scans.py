@@ -70,11 +70,16 @@ class Scans:
             return size.amin(() if dim is None else dim, keepdim)
         if p == 0:
             return (size != 0).astype(self.dtype).sum(dim, keepdims=keepdim)
-        if p == 2:
-            return (self * self).sum(dim, keepdims=keepdim).sqrt()
         if p == 1:
             return size.sum(dim, keepdims=keepdim)
-        return (size ** p).sum(dim, keepdims=keepdim) ** (1.0 / p)
+        total = (self * self if p == 2 else size ** p).sum(dim, keepdims=keepdim)
+        # The root's derivative is infinite at 0, where PyTorch's norm has gradient 0: take
+        # the root of 1 there instead, and put the 0 back with a constant selection.
+        nonzero = self.wrap(total.data > 0)
+        one, zero = (self.wrap(np.array(v, total.dtype)) for v in (1.0, 0.0))
+        root = prim.where.apply(nonzero, total, one)
+        root = root.sqrt() if p == 2 else root ** (1.0 / p)
+        return prim.where.apply(nonzero, root, zero)
 
     def _logical(self, reduce, name: str, dim, keepdim, axis, keepdims) -> Tensor:
         dim = pick(name, "dim", dim, "axis", axis)

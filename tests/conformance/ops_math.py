@@ -85,7 +85,9 @@ OPS = [
             ("prod", "Tensor.prod", "mg.prod")),
     _method("norm", lambda d: _along(d, ((), {}), ((1, 1), {}), ((3, 0, True), {}),
                                      ((float("inf"), 1), {}), (("fro",), {}),
-                                     draw=gen.away_from_zero)),
+                                     draw=gen.away_from_zero) + [
+        Sample((np.vstack([np.zeros((1, 3), d), gen.normal((1, 3), d)]), p, 1), {},
+               f"zero row, p={p}") for p in (2, 3)]),
     OpInfo("einsum", mg.einsum, torch.einsum,
            lambda d: [Sample(("ij,jk->ik", gen.normal((2, 3), d), gen.normal((3, 4), d, 1)),
                              {}, "matmul", second_order=True),
