@@ -164,7 +164,7 @@ class Indexing:
         return axis, index, tuple(index if a == axis else g for a, g in enumerate(grid))
 
     def gather(self, dim: int, index) -> Tensor:
-        """out[i][j] = self[index[i][j]][j] for dim 0 (self[i][index[i][j]] for dim 1)."""
+        """`out[i][j] = self[index[i][j]][j]` for dim 0 (`self[i][index[i][j]]` for dim 1)."""
         _, _, where = self._positions("gather", dim, index)
         return self[where]
 
@@ -179,12 +179,12 @@ class Indexing:
         return src.astype(self.dtype), index, where
 
     def scatter_add(self, dim: int, index, src) -> Tensor:
-        """self with src[i][j] added at [index[i][j]][j] (dim 0); repeats add up."""
+        """self with `src[i][j]` added at `[index[i][j]][j]` (dim 0); repeats add up."""
         src, _, where = self._scattered("scatter_add", dim, index, src)
         return self + prim.index_add.apply(src, shape=self.shape, index=where)
 
     def scatter(self, dim: int, index, src=None, *, value=None) -> Tensor:
-        """self with src[i][j] (or `value`) written at [index[i][j]][j] (dim 0). Where an
+        """self with `src[i][j]` (or `value`) written at `[index[i][j]][j]` (dim 0). Where an
         index repeats, the last write in row-major order wins."""
         if (src is None) == (value is None):
             raise TypeError("scatter: give exactly one of src and value")
