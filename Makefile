@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
-EXTRAS ?= dev,plot,examples
+EXTRAS ?= dev,plot,examples,fast
 
 .PHONY: demo test docs notebooks dist bench lint setup dot browser clean
 

@@ -33,7 +33,8 @@ from hypothesis.strategies import SearchStrategy
 import minigrad as mg
 import minigrad.nn.functional as F  # noqa: N812 - the PyTorch name; registers nn primitives
 from minigrad.autograd.graph import topological_order
-from minigrad.ops import ConvTranspose, ConvWeight, IndexAdd
+from minigrad.ops import BatchNormBackward, ConvTranspose, ConvWeight, IndexAdd
+from minigrad.ops.channels import Statistics
 from minigrad.ops.pooling import MaxPoolRoute
 from minigrad.tensor import Tensor
 
@@ -234,6 +235,21 @@ def _batch_norm_running(x, weight, bias):
     return F.batch_norm(x, running_mean, running_var, weight, bias, training=False)
 
 
+def _batch_norm_backward(stats: str):
+    """The fused BatchNorm's backward primitive as a function of (dy, x[, gamma]): its
+    gradcheck is BatchNorm's second derivative, its gradgradcheck the third. In modes
+    "detached" and "running" the statistics are constants (fixed here, as the forward
+    pass would hand them over); in mode "batch" they are those of x."""
+    def fn(g, x, *weight):
+        c = x.shape[1]
+        statistics = None if stats == "batch" else Statistics(
+            np.linspace(-0.5, 0.5, c), np.linspace(0.8, 1.5, c))
+        return BatchNormBackward.apply(g, x, *weight, stats=stats, eps=1e-5,
+                                       statistics=statistics, has_weight=bool(weight))
+    fn.__name__ = f"batch_norm_backward_{stats}"
+    return fn
+
+
 # The "detached" batch_norm mode is absent on purpose: its gradient ignores how the
 # statistics move with x, which finite differences cannot ignore. tests/test_batchnorm.py
 # checks it against the composed graph with detached statistics.
@@ -353,10 +369,28 @@ CASES: list[Case] = [
     # neural-network primitives (fused nodes registered by minigrad.nn)
     Case("linear", F.linear, ((2, 3), (4, 3), (4,)), ("linear",)),
     Case("linear batched, no bias", F.linear, ((2, 2, 3), (4, 3)), ("linear",)),
-    Case("batch_norm (N, C)", _batch_norm, ((5, 3), (3,), (3,)), ("batch_norm",)),
+    Case("batch_norm (N, C)", _batch_norm, ((5, 3), (3,), (3,)),
+         ("batch_norm", "batch_norm_backward")),
     Case("batch_norm (N, C, L) without affine", _batch_norm, ((3, 2, 2),), ("batch_norm",)),
     Case("batch_norm running statistics", _batch_norm_running, ((4, 3), (3,), (3,)),
-         ("batch_norm",)),
+         ("batch_norm", "batch_norm_backward")),
+    # its backward, a primitive of its own, in every mode and layout, with and without gamma
+    Case("batch_norm_backward batch (N, C)", _batch_norm_backward("batch"),
+         ((5, 3), (5, 3), (3,)), ("batch_norm_backward",)),
+    Case("batch_norm_backward batch (N, C, H, W) without affine",
+         _batch_norm_backward("batch"), ((3, 2, 2, 2), (3, 2, 2, 2)),
+         ("batch_norm_backward",)),
+    Case("batch_norm_backward batch (N, C, L)", _batch_norm_backward("batch"),
+         ((2, 2, 3), (2, 2, 3), (2,)), ("batch_norm_backward",)),
+    Case("batch_norm_backward detached (N, C)", _batch_norm_backward("detached"),
+         ((4, 3), (4, 3), (3,)), ("batch_norm_backward",)),
+    Case("batch_norm_backward detached (N, C, H, W) without affine",
+         _batch_norm_backward("detached"), ((2, 2, 2, 2), (2, 2, 2, 2)),
+         ("batch_norm_backward",)),
+    Case("batch_norm_backward running (N, C, H, W)", _batch_norm_backward("running"),
+         ((2, 3, 2, 2), (2, 3, 2, 2), (3,)), ("batch_norm_backward",)),
+    Case("batch_norm_backward running (N, C) without affine",
+         _batch_norm_backward("running"), ((4, 3), (4, 3)), ("batch_norm_backward",)),
     Case("cross_entropy", lambda z: F.cross_entropy(z, TARGETS), ((4, 3),),
          ("cross_entropy",)),
     Case("cross_entropy sum, smoothing, ignored row",

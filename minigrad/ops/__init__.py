@@ -4,7 +4,8 @@ with `@register`, and importing this package imports every family.
 `elementwise` (arithmetic, math, selections, casts), `activation` (relu, tanh, sigmoid,
 softplus, gelu, erf), `reduce` (sum, mean, var, max, min, logsumexp, softmax), `shape`
 (reshape, transpose, broadcasting, indexing, concatenation), `linalg` (matmul and the fused
-`linear`), `normalization` (the fused `batch_norm`), `loss` (the fused `cross_entropy`),
+`linear`), `normalization` (the fused `batch_norm`; its backward `batch_norm_backward`, its
+layout, kernels and loops in the modules beside it), `loss` (the fused `cross_entropy`),
 `conv` (convolution and its two adjoints), `pooling` (max pooling).
 
 A primitive's `name` is what drawings, errors and the registry show. A fused primitive has
@@ -60,6 +61,7 @@ from minigrad.ops.math import (
     Trunc,
 )
 from minigrad.ops.normalization import BatchNormFunction
+from minigrad.ops.normalization_backward import BatchNormBackward
 from minigrad.ops.pooling import MaxPool, MaxPoolRoute, MaxPoolSelect
 from minigrad.ops.reduce import (
     LogSoftmax,
@@ -84,8 +86,9 @@ from minigrad.ops.shape import (
 from minigrad.registry import PRIMITIVES, register
 
 __all__ = [
-    "GELU", "PRIMITIVES", "Abs", "Add", "BatchNormFunction", "BroadcastTo", "Cast", "Clip",
-    "Clone",     "Concatenate", "CrossEntropyFunction", "Div", "Erf", "Exp", "GetItem", "IndexAdd",
+    "GELU", "PRIMITIVES", "Abs", "Add", "BatchNormBackward", "BatchNormFunction",
+    "BroadcastTo", "Cast", "Clip", "Clone", "Concatenate", "CrossEntropyFunction", "Div", "Erf",
+    "Exp", "GetItem", "IndexAdd",
     "LinearFunction", "Log", "LogSoftmax", "LogSumExp", "MatMul", "Max", "Maximum", "Mean",
     "Min", "Minimum", "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Softmax", "Softplus",
     "Sqrt", "Std", "Sub", "Sum", "Tanh", "Transpose", "Var", "Where", "register",

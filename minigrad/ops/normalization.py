@@ -23,21 +23,26 @@ spatial) values it takes in the batch (Ioffe & Szegedy 2015, Algorithm 1):
 
 In every mode  dgamma = sum(dy * x_hat)  and  dbeta = sum(dy)  (sums over all axes but 1).
 
-The forward pass and the first-order backward run in NumPy with few passes over memory;
-when a graph of the backward is requested (`create_graph=True`), the same formulas are
-evaluated with Tensor operations instead, so gradients of gradients work.
+The forward pass runs in NumPy (or in numba's compiled loops, see
+`minigrad.ops.normalization_kernels`) with few passes over memory. The backward is one
+primitive of its own, `batch_norm_backward` (minigrad.ops.normalization_backward): its
+forward computes the three gradients above, and its VJP, written with Tensor operations,
+is the double backward, so gradients of gradients work.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from minigrad.autograd.function import Function
-from minigrad.autograd.grad_mode import is_grad_enabled
+from minigrad.ops import normalization_kernels as kernels
+from minigrad.ops.channels import Channels, Statistics
+from minigrad.ops.normalization_backward import BatchNormBackward, unpack
 from minigrad.registry import register
 from minigrad.tensor import Tensor
+
+__all__ = ["STATS_MODES", "TRAINING_STATS", "BatchNormFunction", "Channels", "RunningStats",
+           "Statistics", "batch_norm_composed"]
 
 STATS_MODES = ("batch", "detached", "running")
 TRAINING_STATS = ("batch", "detached")
@@ -64,45 +69,6 @@ class RunningStats:
         return f"RunningStats(momentum={self.momentum})"
 
 
-class Channels:
-    """The channel layout of an (N, C, *spatial) array.
-
-    NumPy work happens on a view of shape (N, C) (no spatial axes) or (N, C, S); a
-    per-channel vector broadcasts against it as (C,) or (C, 1). Keeping the last axis long
-    keeps NumPy's inner loops fast (an (N, C, 1) view would make them run one element at a
-    time)."""
-
-    __slots__ = ("axes", "c", "count", "n", "s", "view")
-
-    def __init__(self, shape: tuple[int, ...]) -> None:
-        self.n, self.c = shape[0], shape[1]
-        self.s = math.prod(shape[2:])
-        self.count = self.n * self.s
-        self.view = (self.n, self.c) if self.s == 1 else (self.n, self.c, self.s)
-        self.axes = (0, *range(2, len(shape)))  # every axis but the channel axis
-
-    def column(self, vector: np.ndarray) -> np.ndarray:
-        """A (C,) vector shaped to broadcast against the view."""
-        return vector if self.s == 1 else vector.reshape(self.c, 1)
-
-    def sum(self, a: np.ndarray) -> np.ndarray:
-        """Per-channel sums of an array in the view shape, in its dtype.
-
-        Summing over N first adds whole rows with vector instructions; a BLAS matrix-vector
-        product with a ones vector is faster on an idle machine, but its threads slow it
-        down 10-100x when the cores are busy, so plain NumPy it is."""
-        columns = a.sum(axis=0)
-        return columns if self.s == 1 else columns.sum(axis=1)
-
-    def broadcast_shape(self) -> tuple[int, ...]:
-        """The shape (1, C, 1, ...) a per-channel tensor takes beside the input."""
-        return (1, self.c) + (1,) * (len(self.axes) - 1)
-
-    def dot(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Per-channel sums of a * b, without writing the product to memory."""
-        return np.einsum("nc,nc->c" if self.s == 1 else "ncs,ncs->c", a, b)
-
-
 def _split_affine(affine: tuple, has_weight: bool, has_bias: bool):
     weight = affine[0] if has_weight else None
     bias = affine[-1] if has_bias else None
@@ -127,26 +93,17 @@ class BatchNormFunction(Function):
         weight, bias = _split_affine(affine, has_weight, has_bias)
         ch = Channels(x.shape)
         xv = x.reshape(ch.view)
+        kernel = kernels.active()
         if stats == "running":
             # Copies: the buffers may be updated by a training step before this backward runs.
-            mean = running.mean.data.astype(x.dtype)
-            var = running.var.data.astype(x.dtype)
-            centered = np.subtract(xv, ch.column(mean))
+            out, _, statistics = kernel.forward(xv, ch, weight, bias, eps,
+                                                mean=running.mean.data.astype(x.dtype),
+                                                var=running.var.data.astype(x.dtype))
         else:
-            # Five passes over memory in all (sum, subtract, dot, scale, shift); the
-            # variance is the exact two-pass one, taken without writing centered^2.
-            mean = ch.sum(xv)
-            mean /= ch.count
-            centered = np.subtract(xv, ch.column(mean))
-            var = ch.dot(centered, centered)
-            var /= ch.count
+            out, var, statistics = kernel.forward(xv, ch, weight, bias, eps)
             if running is not None:
-                running.update(mean, var, ch.count)
-        inv_std = 1.0 / np.sqrt(var + eps)
-        out = np.multiply(centered, ch.column(inv_std if weight is None else inv_std * weight))
-        if bias is not None:
-            out += ch.column(bias)
-        ctx.save_for_backward(centered, mean, inv_std)
+                running.update(statistics.mean, var, ch.count)
+        ctx.save_for_backward(statistics)
         return out.reshape(x.shape)
 
     @staticmethod
@@ -161,80 +118,19 @@ class BatchNormFunction(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if is_grad_enabled():  # create_graph=True: a differentiable backward
-            return _backward_with_tensors(ctx, g)
-        return _backward_with_numpy(ctx, g)
-
-
-def _backward_with_numpy(ctx, g: Tensor) -> tuple:
-    """The VJP in NumPy, in the compact form; nothing is computed for inputs that do not
-    need a gradient."""
-    params = ctx.params
-    x = ctx.inputs[0]
-    weight, bias = _split_affine(ctx.inputs[1:], params["has_weight"], params["has_bias"])
-    centered, _, inv_std = ctx.saved
-    ch = Channels(x.shape)
-    gv = g.data.reshape(ch.view)
-    through_stats = params["stats"] == "batch"
-    need_x = x.requires_grad
-    need_weight = weight is not None and weight.requires_grad
-    need_bias = bias is not None and bias.requires_grad
-
-    # sum(dy) and sum(dy * x_hat) = inv_std * sum(dy * centered): reductions, no writes
-    sum_g = ch.sum(gv) if need_bias or (need_x and through_stats) else None
-    sum_g_xhat = None
-    if need_weight or (need_x and through_stats):
-        sum_g_xhat = ch.dot(gv, centered)
-        sum_g_xhat *= inv_std
-    dx = None
-    if need_x:
-        a = inv_std if weight is None else inv_std * weight.data  # gamma / s
-        if through_stats:
-            # dx = a (dy - x_hat mean(dy x_hat) - mean(dy)), x_hat = centered * inv_std:
-            # four passes, one new array.
-            dx = np.multiply(centered, ch.column(inv_std * sum_g_xhat / ch.count))
-            np.subtract(gv, dx, out=dx)
-            dx -= ch.column(sum_g / ch.count)
-            dx *= ch.column(a)
-        else:
-            dx = np.multiply(gv, ch.column(a))
-        dx = Tensor.wrap(dx.reshape(x.shape))
-    grads = [dx]
-    if weight is not None:
-        grads.append(Tensor.wrap(sum_g_xhat) if need_weight else None)
-    if bias is not None:
-        grads.append(Tensor.wrap(sum_g) if need_bias else None)
-    return tuple(grads)
-
-
-def _backward_with_tensors(ctx, g: Tensor) -> tuple:
-    """The same VJP written with Tensor operations, so it is differentiable again."""
-    params = ctx.params
-    x = ctx.inputs[0]
-    weight, bias = _split_affine(ctx.inputs[1:], params["has_weight"], params["has_bias"])
-    ch = Channels(x.shape)
-    shape = ch.broadcast_shape()
-    through_stats = params["stats"] == "batch"
-    if through_stats:
-        mean = x.mean(ch.axes, keepdims=True)
-        inv_std = 1.0 / (x.var(ch.axes, keepdims=True, correction=0) + params["eps"]).sqrt()
-    else:  # constants: the saved statistics
-        _, mean_array, inv_std_array = ctx.saved
-        mean = Tensor.wrap(mean_array.reshape(shape))
-        inv_std = Tensor.wrap(inv_std_array.reshape(shape))
-    x_hat = (x - mean) * inv_std
-    g_hat = g if weight is None else g * weight.reshape(shape)
-    if through_stats:
-        dx = (g_hat - g_hat.mean(ch.axes, keepdims=True)
-              - x_hat * (g_hat * x_hat).mean(ch.axes, keepdims=True)) * inv_std
-    else:
-        dx = g_hat * inv_std
-    grads = [dx]
-    if weight is not None:
-        grads.append((g * x_hat).sum(ch.axes))
-    if bias is not None:
-        grads.append(g.sum(ch.axes))
-    return tuple(grads)
+        """One VJP for every grad mode: the primitive `batch_norm_backward`, whose own VJP
+        makes this one differentiable."""
+        params = ctx.params
+        x, *affine = ctx.inputs
+        weight, bias = _split_affine(affine, params["has_weight"], params["has_bias"])
+        (statistics,) = ctx.saved
+        packed = BatchNormBackward.apply(g, x, *(() if weight is None else (weight,)),
+                                         stats=params["stats"], eps=params["eps"],
+                                         statistics=statistics,
+                                         has_weight=weight is not None)
+        dx, dweight, dbias = unpack(packed, x.shape)
+        return (dx,) + (() if weight is None else (dweight,)) + \
+            (() if bias is None else (dbias,))
 
 
 def batch_norm_composed(x: Tensor, weight: Tensor | None, bias: Tensor | None, *, stats: str,

@@ -1,0 +1,163 @@
+"""The array work of the fused BatchNorm, in two interchangeable implementations.
+
+* `NumpyKernels`, the reference and the default: one NumPy call per step, each a pass over
+  memory (forward: sum, subtract, the variance as an `einsum` that writes nothing, scale,
+  shift; backward: two reductions and four elementwise passes).
+* `NumbaKernels`, used when the optional `numba` package is installed
+  (`pip install minigrad[fast]`): the same formulas as plain loops that numba compiles,
+  fusing the passes (forward: one pass for the moments, one to write the output; backward:
+  one for the two sums, one to write dx) and writing no temporary arrays.
+
+`use("numpy")` / `use("numba")` switch between them (the tests run both and hold them to
+each other); the environment variable `MINIGRAD_KERNELS=numpy` makes NumPy the choice at
+start-up even where numba is installed. Both accumulate per-channel sums in float64 and
+return arrays in the input's dtype (float32 stays float32).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from minigrad.ops.channels import Channels, Statistics
+
+
+class NumpyKernels:
+    """One NumPy call per step of the math (see the module docstring)."""
+
+    name = "numpy"
+
+    @staticmethod
+    def forward(xv: np.ndarray, ch: Channels, weight, bias, eps: float, mean=None, var=None):
+        """y = (x - mean) * inv_std * gamma + beta on the view `xv`; the batch statistics
+        when `mean`/`var` are None, else the ones given. Returns (y, var, Statistics)."""
+        if mean is None:
+            # The variance is the exact two-pass one, taken without writing centered^2.
+            mean = ch.sum(xv)
+            mean /= ch.count
+            centered = np.subtract(xv, ch.column(mean))
+            var = ch.dot(centered, centered)
+            var /= ch.count
+        else:
+            centered = np.subtract(xv, ch.column(mean))
+        inv_std = 1.0 / np.sqrt(var + eps)
+        out = np.multiply(centered, ch.column(inv_std if weight is None else inv_std * weight))
+        if bias is not None:
+            out += ch.column(bias)
+        return out, var, Statistics(mean, inv_std, centered)
+
+    @staticmethod
+    def backward(gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
+                 dx: np.ndarray, sums: np.ndarray) -> None:
+        """Write dx (view shape) and sums = [sum(dy * x_hat), sum(dy)] (shape (2, C))."""
+        centered = stats.centered
+        if centered is None:
+            centered = np.subtract(xv, ch.column(stats.mean))
+        inv_std = stats.inv_std
+        sum_g_xhat = ch.dot(gv, centered)
+        sum_g_xhat *= inv_std
+        sum_g = ch.sum(gv)
+        sums[0], sums[1] = sum_g_xhat, sum_g
+        a = inv_std if weight is None else inv_std * weight  # gamma / s
+        if through_stats:
+            # dx = a (dy - x_hat mean(dy x_hat) - mean(dy)), x_hat = centered * inv_std:
+            # four passes.
+            np.multiply(centered, ch.column(inv_std * sum_g_xhat / ch.count), out=dx)
+            np.subtract(gv, dx, out=dx)
+            dx -= ch.column(sum_g / ch.count)
+            dx *= ch.column(a)
+        else:
+            np.multiply(gv, ch.column(a), out=dx)
+
+
+class NumbaKernels:
+    """The same math as loops compiled by numba (see `_compile`)."""
+
+    name = "numba"
+
+    def __init__(self, loops) -> None:
+        self.loops = loops
+
+    def forward(self, xv, ch: Channels, weight, bias, eps: float, mean=None, var=None):
+        x3 = xv.reshape(ch.n, ch.c, ch.s)
+        if mean is None:
+            moments = np.zeros((2, ch.c))  # float64: mean and biased variance
+            self.loops.moments(x3, moments)
+            mean, var = moments.astype(xv.dtype)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        scale = inv_std if weight is None else inv_std * weight
+        shift = np.zeros_like(inv_std) if bias is None else bias.astype(xv.dtype, copy=False)
+        out = np.empty_like(xv)
+        self.loops.normalize(x3, mean, scale, shift, out.reshape(x3.shape))
+        return out, var, Statistics(mean, inv_std)
+
+    def backward(self, gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
+                 dx: np.ndarray, sums: np.ndarray) -> None:
+        shape = (ch.n, ch.c, ch.s)
+        g3, x3 = gv.reshape(shape), xv.reshape(shape)
+        raw = np.zeros((2, ch.c))  # float64: sum(dy * (x - mean)) and sum(dy)
+        self.loops.backward_sums(g3, x3, stats.mean, raw)
+        inv_std = stats.inv_std.astype(np.float64)
+        sum_g_xhat, sum_g = raw[0] * inv_std, raw[1]
+        sums[0], sums[1] = sum_g_xhat, sum_g
+        a = inv_std if weight is None else inv_std * weight  # gamma / s
+        if through_stats:  # dx = a dy + b (x - mean) + c, per channel
+            b = -a * inv_std * sum_g_xhat / ch.count
+            c = -a * sum_g / ch.count
+        else:
+            b = c = np.zeros_like(a)
+        dtype = xv.dtype
+        self.loops.input_gradient(g3, x3, stats.mean, a.astype(dtype), b.astype(dtype),
+                                  c.astype(dtype), dx.reshape(shape))
+
+
+def _compile():
+    """The loops, compiled by numba; None when numba is not installed."""
+    try:
+        import numba
+    except ImportError:
+        return None
+
+    from minigrad.ops import normalization_loops
+
+    return normalization_loops.compiled(numba)
+
+
+_ENV_VARIABLE = "MINIGRAD_KERNELS"
+_available: dict[str, object] = {"numpy": NumpyKernels()}
+_numba_tried: list[bool] = []  # numba is imported (and compiled) on first use, not at import
+_chosen: list = []  # the active implementation, resolved on first use
+
+
+def available() -> tuple[str, ...]:
+    """Names of the implementations this installation can run."""
+    if not _numba_tried:
+        _numba_tried.append(True)
+        loops = _compile()
+        if loops is not None:
+            _available["numba"] = NumbaKernels(loops)
+    return tuple(_available)
+
+
+def active():
+    """The implementation in use: numba's where installed (unless MINIGRAD_KERNELS=numpy),
+    else NumPy's."""
+    if not _chosen:
+        wanted = os.environ.get(_ENV_VARIABLE, "").strip().lower()
+        use("numpy" if wanted == "numpy" else
+            ("numba" if "numba" in available() else "numpy"))
+    return _chosen[0]
+
+
+def use(name: str) -> str:
+    """Switch the kernels to `name` ("numpy" or "numba"); returns the previous choice."""
+    if name not in ("numpy", "numba"):
+        raise ValueError(f"batch_norm kernels: unknown implementation {name!r}; "
+                         "choose 'numpy' or 'numba'")
+    if name not in available():
+        raise RuntimeError("batch_norm kernels: numba is not installed "
+                           "(pip install minigrad[fast])")
+    previous = _chosen[0].name if _chosen else name
+    _chosen[:] = [_available[name]]
+    return previous

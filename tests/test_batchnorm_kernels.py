@@ -1,0 +1,144 @@
+"""The fused BatchNorm's two kernel implementations (NumPy, the reference; numba, the
+optional compiled loops) held to each other and to float64 references, and its backward
+primitive `batch_norm_backward`: the only backward, whose VJP matches the composed graph's
+second derivatives in every mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn.functional as F  # noqa: N812 - the PyTorch convention
+from minigrad.autograd.graph import topological_order
+from minigrad.ops import normalization_kernels as kernels
+from minigrad.ops.channels import Channels, Statistics
+
+LAYOUTS = [(7, 5), (4, 3, 6), (3, 2, 4, 5), (1100, 40)]
+MODES = ["batch", "detached", "running"]
+
+
+@pytest.fixture(params=["numpy", "numba"])
+def kernel(request):
+    """Each implementation in turn (numba's skipped where it is not installed)."""
+    if request.param not in kernels.available():
+        pytest.skip("numba is not installed (pip install minigrad[fast])")
+    previous = kernels.use(request.param)
+    yield kernels.active()
+    kernels.use(previous)
+
+
+def _arrays(shape, dtype, seed=0, offset=1.5):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(shape) * 2.0 + offset).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    w = rng.uniform(0.5, 2.0, shape[1]).astype(dtype)
+    b = rng.standard_normal(shape[1]).astype(dtype)
+    return x, g, w, b
+
+
+def _run(kernel, x, g, w, b, through_stats=True, mean=None, var=None):
+    ch = Channels(x.shape)
+    xv, gv = x.reshape(ch.view), g.reshape(ch.view)
+    out, var, stats = kernel.forward(xv, ch, w, b, 1e-5, mean=mean, var=var)
+    dx = np.empty_like(xv)
+    sums = np.empty((2, ch.c), x.dtype)
+    kernel.backward(gv, xv, ch, stats, w, through_stats, dx, sums)
+    return out, var, stats.mean, stats.inv_std, dx, sums
+
+
+@pytest.mark.parametrize("shape", LAYOUTS, ids=str)
+@pytest.mark.parametrize("through_stats", [True, False], ids=["batch", "constant"])
+def test_numba_kernels_match_numpy(shape, through_stats) -> None:
+    if "numba" not in kernels.available():
+        pytest.skip("numba is not installed (pip install minigrad[fast])")
+    x, g, w, b = _arrays(shape, np.float64, seed=len(shape))
+    reference = _run(kernels.NumpyKernels(), x, g, w, b, through_stats)
+    compiled = _run(kernels.NumbaKernels(kernels._compile()), x, g, w, b, through_stats)
+    for ours, theirs in zip(compiled, reference):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(1024, 64), (64, 8, 16, 16)], ids=str)
+def test_float32_stays_float32_and_accurate(kernel, shape) -> None:
+    """float32 in, float32 out; a mean 1000 times the spread costs no accuracy, because
+    sums accumulate in float64 (against a float64 reference of the same data)."""
+    x, g, w, b = _arrays(shape, np.float32, offset=1000.0)
+    results = _run(kernel, x, g, w, b)
+    reference = _run(kernels.NumpyKernels(), *(a.astype(np.float64) for a in (x, g, w, b)))
+    for name, ours, exact in zip(["y", "var", "mean", "inv_std", "dx", "sums"], results,
+                                 reference):
+        assert ours.dtype == np.float32, name
+        scale = np.abs(exact).max()
+        assert np.abs(ours - exact).max() <= 2e-3 * scale, name
+
+
+def test_running_statistics_are_used_as_given(kernel) -> None:
+    x, g, w, b = _arrays((6, 4), np.float64)
+    mean, var = np.linspace(-1, 1, 4), np.linspace(0.5, 2, 4)
+    out, _, _, _, dx, _ = _run(kernel, x, g, w, b, False, mean=mean, var=var)
+    inv_std = 1 / np.sqrt(var + 1e-5)
+    np.testing.assert_allclose(out, (x - mean) * inv_std * w + b, atol=1e-13)
+    np.testing.assert_allclose(dx, g * w * inv_std, atol=1e-13)
+
+
+def test_choosing_an_unknown_implementation_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown implementation 'fortran'"):
+        kernels.use("fortran")
+
+
+# --- the backward primitive -------------------------------------------------------------
+
+def _inputs(shape, seed=0):
+    rng = np.random.default_rng(seed)
+    x = mg.tensor(rng.standard_normal(shape) * 2 + 1, requires_grad=True)
+    w = mg.tensor(rng.uniform(0.5, 2, shape[1]), requires_grad=True)
+    b = mg.tensor(rng.standard_normal(shape[1]), requires_grad=True)
+    g = mg.tensor(rng.standard_normal(shape), requires_grad=True)
+    return x, w, b, g
+
+
+def _second_derivatives(shape, stats, fused, seed=0):
+    """d/d(x, w, b, g) of <grad of <y, g>, v>: every term of the double backward."""
+    x, w, b, g = _inputs(shape, seed)
+    running = [mg.tensor(np.linspace(-1, 1, shape[1])), mg.tensor(np.linspace(0.5, 2, shape[1]))]
+    training = stats != "running"
+    y = F.batch_norm(x, *running, w, b, training=training,
+                     stats="batch" if stats == "running" else stats, fused=fused)
+    first = mg.grad(y, [x, w, b], g, create_graph=True)
+    rng = np.random.default_rng(seed + 1)
+    total = sum((t * mg.tensor(rng.standard_normal(t.shape))).sum() for t in first)
+    return [t.numpy() for t in mg.grad(total, [x, w, g], allow_unused=True)]
+
+
+@pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5), (3, 2, 3, 2)], ids=str)
+@pytest.mark.parametrize("stats", MODES)
+def test_double_backward_equals_the_composed_graphs(kernel, shape, stats) -> None:
+    fused = _second_derivatives(shape, stats, fused=True)
+    composed = _second_derivatives(shape, stats, fused=False)
+    for ours, theirs in zip(fused, composed):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_fused_op_has_one_backward_in_every_grad_mode(create_graph) -> None:
+    """With or without create_graph, the VJP is the batch_norm_backward primitive (with
+    create_graph it is recorded, so the gradient's graph shows it)."""
+    x, w, b, g = _inputs((5, 3))
+    y = F.batch_norm(x, None, None, w, b, training=True)
+    dx, _, _ = mg.grad(y, [x, w, b], g.detach(), create_graph=create_graph)
+    names = {node.name for node in topological_order([dx.grad_fn])} if create_graph else set()
+    assert ("batch_norm_backward" in names) == create_graph
+    y2 = F.batch_norm(x, None, None, w, b, training=True)
+    (dx_plain,) = mg.grad(y2, [x], g.detach())
+    np.testing.assert_allclose(dx.numpy(), dx_plain.numpy(), atol=1e-14)
+
+
+def test_backward_primitive_needs_the_statistics_of_constant_modes() -> None:
+    x, w, _, g = _inputs((4, 3))
+    with pytest.raises(ValueError, match="batch_norm_backward: mode 'running' needs"):
+        mg.ops.BatchNormBackward.apply(g, x, stats="running", eps=1e-5)
+    packed = mg.ops.BatchNormBackward.apply(
+        g, x, w, stats="batch", eps=1e-5, statistics=Statistics.of(x.numpy(), 1e-5),
+        has_weight=True)
+    assert packed.shape == (4 * 3 + 2 * 3,)
