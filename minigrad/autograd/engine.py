@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad.autograd import collector
 from minigrad.autograd.function import Node, _anomaly
 from minigrad.autograd.grad_mode import set_grad_enabled
 from minigrad.autograd.graph import topological_order
@@ -258,6 +259,7 @@ def _propagate(roots: Sequence[tuple[Tensor, Tensor]], *, retain_graph: bool,
             _running.depth -= 1
         if gc_was_enabled:
             gc.enable()
+        collector.resume()  # the graph is consumed: full collections as usual again
     return captured
 
 

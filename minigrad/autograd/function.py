@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from minigrad.autograd.collector import defer, deferral
 from minigrad.autograd.grad_mode import _mode
 from minigrad.hooks import RemovableHandle, add_hook
 from minigrad.tensor import Tensor
@@ -171,6 +172,8 @@ class Function:
             for t in inputs:
                 if t._requires_grad:
                     ctx._output = out
+                    if not deferral.active:  # a graph starts: see minigrad.autograd.collector
+                        defer()
                     return Tensor.wrap(out, ctx)
         return Tensor.wrap(out)
 
