@@ -112,28 +112,53 @@ def header(command: str, rounds: str, envs: dict[str, dict], unset_openblas: boo
     return "\n".join(lines)
 
 
+CACHED = "+cache"  # suffix of a library's results under `--malloc-cache`
+
+
 def table(sections: list[tuple[str, list[Metric], dict]], libraries: list[str]) -> str:
     """One row per metric. `sections` holds (workload name, metrics, aggregated result);
-    the result maps library -> {"metrics": {key: median}, "peak_rss_mib": ...}."""
-    references = [r for r in REFERENCES if r in libraries]
-    head = ["workload", "metric", *libraries, *(f"mg/{r}" for r in references),
-            "peak RSS MiB " + "/".join(_short(lib) for lib in libraries)]
+    the result maps library -> {"metrics": {key: median}, "peak_rss_mib": ...}.
+
+    Default-allocator figures come first; a library run again under `--malloc-cache`
+    (its results under "<library>+cache") gets a labelled column after the ratios, with
+    minigrad's ratio to PyTorch under the same allocator settings."""
+    plain = [lib for lib in libraries if not lib.endswith(CACHED)]
+    cached = [lib for lib in libraries if lib.endswith(CACHED)]
+    references = [r for r in REFERENCES if r in plain]
+    cached_pair = ("minigrad" + CACHED, "torch" + CACHED)
+    if not set(cached_pair) <= set(cached):
+        cached_pair = None
+    head = ["workload", "metric", *plain, *(f"mg/{r}" for r in references),
+            *(f"{lib.removesuffix(CACHED)}, malloc cache" for lib in cached),
+            *(["mg/torch, malloc cache"] if cached_pair else []),
+            "peak RSS MiB " + "/".join(_short(lib) for lib in plain)]
     rows = []
     for name, metrics, result in sections:
         for i, metric in enumerate(metrics):
             cells = [name if i == 0 else "", metric.label]
-            for library in libraries:
-                key = metric.key if library == "minigrad" else metric.reference_key
-                cells.append(format_value(_metric(result, library, key), metric.unit))
-            mine = _metric(result, "minigrad", metric.key)
-            for reference in references:
-                theirs = _metric(result, reference, metric.reference_key)
-                ok = (mine is not None and theirs and metric.unit != "MiB"
-                      and reference not in metric.no_ratio_with)
-                cells.append(f"{mine / theirs:.2f}x" if ok else "-")
-            cells.append(_peaks(result, libraries) if i == 0 else "")
+            cells += [format_value(_value(result, lib, metric), metric.unit) for lib in plain]
+            cells += [_ratio(result, "minigrad", r, metric) for r in references]
+            cells += [format_value(_value(result, lib, metric), metric.unit) for lib in cached]
+            if cached_pair:
+                cells.append(_ratio(result, *cached_pair, metric))
+            cells.append(_peaks(result, plain) if i == 0 else "")
             rows.append(cells)
     return _grid(head, rows)
+
+
+def _value(result: dict, library: str, metric: Metric) -> float | None:
+    key = metric.key if library.startswith("minigrad") else metric.reference_key
+    return _metric(result, library, key)
+
+
+def _ratio(result: dict, mine: str, theirs: str, metric: Metric) -> str:
+    """minigrad's value over a reference's for one metric, or "-" where it means nothing."""
+    reference = theirs.removesuffix(CACHED)
+    a = _metric(result, mine, metric.key)
+    b = _metric(result, theirs, metric.reference_key)
+    ok = (a is not None and b and metric.unit not in ("MiB", "%")
+          and reference not in metric.no_ratio_with)
+    return f"{a / b:.2f}x" if ok else "-"
 
 
 def _short(library: str) -> str:

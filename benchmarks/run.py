@@ -11,6 +11,7 @@ process's median, the ratios, peak memory and the thread pools each library used
     python benchmarks/run.py --quick                   # tiny sizes, seconds (smoke test)
     python benchmarks/run.py --json results.json       # also write every sample
     python benchmarks/run.py --unset-openblas-env      # workers without OPENBLAS_CORETYPE/L2_SIZE
+    python benchmarks/run.py --malloc-cache            # plus columns: glibc keeps freed memory
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--unset-openblas-env", action="store_true",
                         help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in every worker")
     parser.add_argument("--malloc-cache", action="store_true",
-                        help="set MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ in every worker "
-                             "so glibc keeps freed memory for reuse instead of returning it "
-                             "to the kernel (fresh arrays then skip page faults)")
+                        help="also run every library with MALLOC_MMAP_THRESHOLD_/"
+                             "MALLOC_TRIM_THRESHOLD_ set, so glibc keeps freed memory for "
+                             "reuse instead of returning it to the kernel (fresh arrays then "
+                             "skip page faults); shown in extra columns after the default "
+                             "allocator's")
     parser.add_argument("--threads", type=int,
                         help="cap every library's thread pools in the workers (OpenBLAS, "
                              "OpenMP, MKL); default: each library's own choice")
@@ -133,7 +136,14 @@ def main(argv: list[str] | None = None) -> int:
                          f"({OPTIONAL_LIBRARIES[library]} to add it)")
         else:
             libraries.append(library)
-    env = worker_env(args.unset_openblas_env, args.threads, args.malloc_cache)
+    # Default allocator first; `--malloc-cache` adds a second run of each library with
+    # glibc keeping freed memory, reported in labelled columns of its own.
+    allocators = {"": worker_env(args.unset_openblas_env, args.threads)}
+    if args.malloc_cache:
+        allocators[report.CACHED] = worker_env(args.unset_openblas_env, args.threads,
+                                               malloc_cache=True)
+        notes.append("columns marked 'malloc cache' ran with " + " ".join(
+            f"{k}={v}" for k, v in MALLOC_CACHE_ENV.items()))
     load_before = os.getloadavg()[0]
     sections, checks, envs, raw = [], [], {}, {}
     for name in args.workloads:
@@ -141,28 +151,31 @@ def main(argv: list[str] | None = None) -> int:
         settings = workload.settings(args.quick)
         here = [lib for lib in libraries if lib in workload.libraries]
         repeats = min(args.repeats, workload.max_rounds or args.repeats)
-        results: dict[str, list[dict]] = {lib: [] for lib in here}
+        results: dict[str, list[dict]] = {lib + tag: [] for lib in here for tag in allocators}
         started = time.perf_counter()
         for round_number in range(repeats):
-            print(f"[{name}] round {round_number + 1}/{repeats}: {' '.join(here)}",
+            print(f"[{name}] round {round_number + 1}/{repeats}: {' '.join(results)}",
                   file=sys.stderr, flush=True)
             for library in here:  # A B C A B C ...: drift hits every library alike
-                results[library].append(run_worker(library, name, args, env))
+                for tag, env in allocators.items():
+                    results[library + tag].append(run_worker(library, name, args, env))
         merged = {lib: aggregate(rs) for lib, rs in results.items()}
         for library, result in merged.items():
             if "error" in result:
                 notes.append(f"{name}/{library}: {result['error']}")
-            else:
+            elif not library.endswith(report.CACHED):
                 envs.setdefault(library, result["env"])
-        medians = {lib: r["metrics"] for lib, r in merged.items() if "metrics" in r}
+        # The targets are judged on the default allocator's figures.
+        medians = {lib: r["metrics"] for lib, r in merged.items()
+                   if "metrics" in r and not lib.endswith(report.CACHED)}
         checks += workload.checks(medians, settings)
         sections.append((name, workload.metrics(settings), merged))
         raw[name] = {"settings": results[here[0]][0].get("settings") if here else None,
                      "results": merged, "samples": results,
                      "seconds": time.perf_counter() - started}
 
-    shown = [lib for lib in libraries
-             if any(lib in result for _, _, result in sections)]
+    shown = [lib + tag for tag in allocators for lib in libraries
+             if any(lib + tag in result for _, _, result in sections)]
     command = "python benchmarks/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     text = "\n\n".join(filter(None, [
         report.header(command.strip(), _rounds_text(args), envs, args.unset_openblas_env,

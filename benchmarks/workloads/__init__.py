@@ -6,7 +6,8 @@ import importlib
 
 from benchmarks.workloads.base import Workload
 
-NAMES = ("mlp_step", "cnn_step", "tiny_ops", "batchnorm", "deep_chain", "moons", "memory")
+NAMES = ("mlp_step", "cnn_step", "tiny_ops", "batchnorm", "deep_chain", "module_call", "moons",
+         "memory")
 
 
 def load(name: str) -> Workload:
