@@ -142,3 +142,48 @@ def test_backward_primitive_needs_the_statistics_of_constant_modes() -> None:
         g, x, w, stats="batch", eps=1e-5, statistics=Statistics.of(x.numpy(), 1e-5),
         has_weight=True)
     assert packed.shape == (4 * 3 + 2 * 3,)
+
+
+# --- the workspace pool behind the NumPy kernels' saved `x - mean` ----------------------
+
+def test_saved_workspace_is_reused_only_after_its_graph_is_freed() -> None:
+    from minigrad.ops.workspace import Pool
+
+    pool = Pool()
+    holder = Statistics(np.zeros(2), np.ones(2))
+    first = pool.take((3, 2), np.float32)
+    pool.return_with(holder, first)
+    second = pool.take((3, 2), np.float32)
+    assert second is not first  # still held: a new array
+    del holder
+    assert pool.take((3, 2), np.float32) is first  # freed with its holder: reused
+    assert pool.take((3, 2), np.float64) is not first
+
+
+def test_idle_workspaces_are_bounded() -> None:
+    from minigrad.ops.workspace import Pool
+
+    pool = Pool(idle_bytes=100)
+    for _ in range(3):
+        holder = Statistics(np.zeros(2), np.ones(2))
+        pool.return_with(holder, np.empty(10, np.float32))  # 40 bytes each
+        del holder
+    assert pool.idle_bytes == 80
+
+
+def test_outputs_never_alias_the_pooled_workspace() -> None:
+    """Two training steps of one layer: the second reuses the first's workspace, yet the
+    first step's output and gradient keep their values."""
+    previous = kernels.use("numpy")
+    try:
+        x, w, b, g = _inputs((8, 4))
+        y1 = F.batch_norm(x, None, None, w, b, training=True)
+        (dx1,) = mg.grad(y1, [x], g.detach())
+        kept = y1.numpy().copy(), dx1.numpy().copy()
+        x2 = mg.tensor(x.numpy() * 3 - 1, requires_grad=True)
+        y2 = F.batch_norm(x2, None, None, w, b, training=True)
+        mg.grad(y2, [x2], g.detach())
+        np.testing.assert_array_equal(y1.numpy(), kept[0])
+        np.testing.assert_array_equal(dx1.numpy(), kept[1])
+    finally:
+        kernels.use(previous)

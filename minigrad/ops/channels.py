@@ -60,7 +60,7 @@ class Statistics:
     In mode "batch" these are the statistics of x itself; in modes "detached" and
     "running" they are constants as far as gradients go."""
 
-    __slots__ = ("centered", "inv_std", "mean")
+    __slots__ = ("__weakref__", "centered", "inv_std", "mean")
 
     def __init__(self, mean: np.ndarray, inv_std: np.ndarray,
                  centered: np.ndarray | None = None) -> None:
