@@ -3,7 +3,8 @@
 Modules: `grad_mode` (no_grad and friends), `function` (Function, Node), `graph` (the one
 traversal), `unbroadcast` (gradients summed back to their inputs' shapes), `engine`
 (backward, grad, the per-node step `vjp`), `record` (a backward pass as the steps it took),
-`anomaly` (detect_anomaly).
+`anomaly` (detect_anomaly), `collector` (full garbage collections wait while a graph is
+recorded).
 """
 
 from minigrad.autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
