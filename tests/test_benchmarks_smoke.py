@@ -23,7 +23,7 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path, monkeypatch):
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--quick", "--repeats", "1",
-         "--workloads", "tiny_ops,deep_chain", "--libraries", "minigrad,numpy",
+         "--workloads", "tiny_ops,deep_chain,module_call", "--libraries", "minigrad,numpy",
          "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
@@ -49,6 +49,14 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path, monkeypatch):
             assert set(result["metrics"]) == declared
             assert all(0 < value < float("inf") for value in result["metrics"].values())
     assert payload["workloads"]["tiny_ops"]["results"]["minigrad"]["metrics"]["per_op"] > 0
+    # One repetition: the headline build + backward is the sum of its two timed phases.
+    chain = payload["workloads"]["deep_chain"]["results"]["minigrad"]["metrics"]
+    for size in ("1k", "10k"):
+        assert chain[f"{size}_total"] == pytest.approx(
+            chain[f"{size}_forward"] + chain[f"{size}_backward"])
+        assert chain[f"{size}_forward"] > 0 and chain[f"{size}_backward"] > 0
+    for sample in payload["workloads"]["module_call"]["samples"]["minigrad"][0]["samples"]:
+        assert sample["ratio"] == pytest.approx(100 * sample["via_call"] / sample["via_forward"])
 
 
 def test_unknown_workload_is_a_usage_error():
