@@ -53,8 +53,8 @@ def test_numba_kernels_match_numpy(shape, through_stats) -> None:
     if "numba" not in kernels.available():
         pytest.skip("numba is not installed (pip install minigrad[fast])")
     x, g, w, b = _arrays(shape, np.float64, seed=len(shape))
-    reference = _run(kernels.NumpyKernels(), x, g, w, b, through_stats)
-    compiled = _run(kernels.NumbaKernels(kernels._compile()), x, g, w, b, through_stats)
+    reference = _run(kernels.implementation("numpy"), x, g, w, b, through_stats)
+    compiled = _run(kernels.implementation("numba"), x, g, w, b, through_stats)
     for ours, theirs in zip(compiled, reference):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
@@ -65,7 +65,8 @@ def test_float32_stays_float32_and_accurate(kernel, shape) -> None:
     sums accumulate in float64 (against a float64 reference of the same data)."""
     x, g, w, b = _arrays(shape, np.float32, offset=1000.0)
     results = _run(kernel, x, g, w, b)
-    reference = _run(kernels.NumpyKernels(), *(a.astype(np.float64) for a in (x, g, w, b)))
+    reference = _run(kernels.implementation("numpy"),
+                     *(a.astype(np.float64) for a in (x, g, w, b)))
     for name, ours, exact in zip(["y", "var", "mean", "inv_std", "dx", "sums"], results,
                                  reference):
         assert ours.dtype == np.float32, name
@@ -150,9 +151,8 @@ def test_saved_workspace_is_reused_only_after_its_graph_is_freed() -> None:
     from minigrad.ops.workspace import Pool
 
     pool = Pool()
-    holder = Statistics(np.zeros(2), np.ones(2))
     first = pool.take((3, 2), np.float32)
-    pool.return_with(holder, first)
+    holder = Statistics(np.zeros(2), np.ones(2), first, pool)
     second = pool.take((3, 2), np.float32)
     assert second is not first  # still held: a new array
     del holder
@@ -165,9 +165,8 @@ def test_idle_workspaces_are_bounded() -> None:
 
     pool = Pool(idle_bytes=100)
     for _ in range(3):
-        holder = Statistics(np.zeros(2), np.ones(2))
-        pool.return_with(holder, np.empty(10, np.float32))  # 40 bytes each
-        del holder
+        holder = Statistics(np.zeros(2), np.ones(2), np.empty(10, np.float32), pool)
+        del holder  # 40 bytes each come back; the third would pass the limit
     assert pool.idle_bytes == 80
 
 

@@ -60,11 +60,17 @@ class Statistics:
     In mode "batch" these are the statistics of x itself; in modes "detached" and
     "running" they are constants as far as gradients go."""
 
-    __slots__ = ("__weakref__", "centered", "inv_std", "mean")
+    __slots__ = ("centered", "inv_std", "mean", "pool")
 
     def __init__(self, mean: np.ndarray, inv_std: np.ndarray,
-                 centered: np.ndarray | None = None) -> None:
+                 centered: np.ndarray | None = None, pool=None) -> None:
         self.mean, self.inv_std, self.centered = mean, inv_std, centered
+        self.pool = pool  # where `centered` was borrowed from, if it was
+
+    def __del__(self) -> None:
+        # Freed with the graph that saved it: the borrowed array is no longer in use.
+        if self.pool is not None:
+            self.pool.give_back(self.centered)
 
     @classmethod
     def of(cls, x: np.ndarray, eps: float) -> Statistics:

@@ -129,8 +129,23 @@ class BatchNormFunction(Function):
                                          statistics=statistics,
                                          has_weight=weight is not None)
         dx, dweight, dbias = unpack(packed, x.shape)
+        # The packed node depends on all its inputs, each gradient only on some: dx on dy,
+        # gamma and (through the batch statistics) x; dgamma = sum(dy x_hat) on dy and x;
+        # dbeta = sum(dy) on dy. One whose sources are all constants is a constant, as in
+        # the composed graph, not part of a graph.
+        through_stats = (x,) if params["stats"] == "batch" else ()
+        dx = _constant_unless(dx, g, weight, *through_stats)
+        dweight = _constant_unless(dweight, g, x)
+        dbias = _constant_unless(dbias, g)
         return (dx,) + (() if weight is None else (dweight,)) + \
             (() if bias is None else (dbias,))
+
+
+def _constant_unless(t: Tensor, *sources: Tensor | None) -> Tensor:
+    """`t`, or its value as a constant when none of the tensors it depends on is in a graph."""
+    if any(s is not None and s.requires_grad for s in sources):
+        return t
+    return Tensor.wrap(t.data)
 
 
 def batch_norm_composed(x: Tensor, weight: Tensor | None, bias: Tensor | None, *, stats: str,

@@ -49,9 +49,7 @@ class NumpyKernels:
         out = np.multiply(centered, ch.column(inv_std if weight is None else inv_std * weight))
         if bias is not None:
             out += ch.column(bias)
-        statistics = Statistics(mean, inv_std, centered)
-        pool.return_with(statistics, centered)
-        return out, var, statistics
+        return out, var, Statistics(mean, inv_std, centered, pool)
 
     @staticmethod
     def backward(gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
@@ -151,19 +149,25 @@ def active():
     else NumPy's."""
     if not _chosen:
         wanted = os.environ.get(_ENV_VARIABLE, "").strip().lower()
-        use("numpy" if wanted == "numpy" else
-            ("numba" if "numba" in available() else "numpy"))
+        default = "numba" if wanted != "numpy" and "numba" in available() else "numpy"
+        _chosen.append(_available[default])
     return _chosen[0]
 
 
-def use(name: str) -> str:
-    """Switch the kernels to `name` ("numpy" or "numba"); returns the previous choice."""
+def implementation(name: str):
+    """The kernels called `name` ("numpy" or "numba"), without switching to them."""
     if name not in ("numpy", "numba"):
         raise ValueError(f"batch_norm kernels: unknown implementation {name!r}; "
                          "choose 'numpy' or 'numba'")
     if name not in available():
         raise RuntimeError("batch_norm kernels: numba is not installed "
                            "(pip install minigrad[fast])")
-    previous = _chosen[0].name if _chosen else name
-    _chosen[:] = [_available[name]]
+    return _available[name]
+
+
+def use(name: str) -> str:
+    """Switch the kernels to `name` ("numpy" or "numba"); returns the previous choice."""
+    chosen = implementation(name)
+    previous = active().name
+    _chosen[:] = [chosen]
     return previous

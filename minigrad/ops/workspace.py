@@ -6,12 +6,11 @@ then costs one page fault per 4 KiB page on first write (about 0.3 ms for 2 MiB 
 twice a pass over the same memory). A fused op that saves an internal array for its
 backward (BatchNorm's `x - mean`) borrows it here instead; the array comes back when the
 object that holds it (what the graph saved) is freed, so it is never in use twice, and
-it is never handed to the user. Idle arrays are kept up to `IDLE_BYTES` in all.
+it is never handed to the user (the holder, a `Statistics`, calls `give_back` from its
+`__del__`). Idle arrays are kept up to `IDLE_BYTES` in all.
 """
 
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 
@@ -19,7 +18,7 @@ IDLE_BYTES = 64 << 20
 
 
 class Pool:
-    """Idle arrays by (shape, dtype): `take` one, and `return_with` its holder."""
+    """Idle arrays by (shape, dtype): `take` one; its holder gives it back when freed."""
 
     def __init__(self, idle_bytes: int = IDLE_BYTES) -> None:
         self.idle: dict[tuple, list[np.ndarray]] = {}
@@ -35,11 +34,9 @@ class Pool:
         self.idle_bytes -= array.nbytes
         return array
 
-    def return_with(self, holder: object, array: np.ndarray) -> None:
-        """Take `array` back once `holder` (the only object that keeps it) is freed."""
-        weakref.finalize(holder, self._give_back, array)
-
-    def _give_back(self, array: np.ndarray) -> None:
+    def give_back(self, array: np.ndarray) -> None:
+        """Keep `array` for a later `take` (its last holder is being freed), within the
+        limit on idle memory."""
         if self.idle_bytes + array.nbytes > self.limit:
             return  # freed as usual
         self.idle.setdefault((array.shape, array.dtype), []).append(array)
