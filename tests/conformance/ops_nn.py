@@ -151,6 +151,7 @@ OPS = [
            ("F.binary_cross_entropy_with_logits",), grad_args=(0, 1)),
     OpInfo("layer_norm", F.layer_norm, tnf.layer_norm, _layer_norm_samples, ("F.layer_norm",)),
     OpInfo("batch_norm", _batch_norm, _batch_norm_torch, _batch_norm_samples,
-           ("batch_norm", "F.batch_norm"), grad_args=(0, 3, 4)),
+           # its gradients, compared with PyTorch's, are batch_norm_backward's forward
+           ("batch_norm", "batch_norm_backward", "F.batch_norm"), grad_args=(0, 3, 4)),
     OpInfo("dropout-off", F.dropout, tnf.dropout, _dropout_samples, ()),
 ]
