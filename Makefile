@@ -1,12 +1,13 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each sets itself up:
 # a virtual environment in .venv with minigrad and its extras, and Graphviz's `dot`;
-# `make test` also PyTorch (the CPU build, the oracle of the conformance suite) and headless
+# `make test` also PyTorch (the CPU build, the oracle of the conformance suite), numba (so
+# the optional compiled BatchNorm kernels are tested against the NumPy ones) and headless
 # Chromium for the explorer's browser tests.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
-EXTRAS ?= dev,plot,examples,fast
+EXTRAS ?= dev,plot,examples
 
 .PHONY: demo test docs notebooks dist bench lint setup dot browser clean
 
@@ -14,7 +15,7 @@ demo: setup
 	$(BIN)/python -m minigrad demo --out $(OUT)
 
 test: setup browser
-	$(BIN)/pip install -q -e '.[parity]'
+	$(BIN)/pip install -q -e '.[parity,fast]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The site in site/: figures and measured numbers into docs/figures/ (ignored by git), then
