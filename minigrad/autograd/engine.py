@@ -102,18 +102,21 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
         input_grads = (input_grads,)
     if _anomaly.enabled:
         _anomaly.check_backward(node, input_grads)
-    for tensor, input_grad in zip(node.inputs, input_grads):
-        if input_grad is not None and (
-            not tensor._requires_grad or input_grad._data.shape != tensor._data.shape
-            or input_grad._data.dtype != tensor._data.dtype
-        ):
-            break
-    else:  # the common case, checked without building anything: every share fits
-        return input_grads
-    return tuple(
-        None if g is None or not t._requires_grad else _input_gradient(g, t, node)
-        for t, g in zip(node.inputs, input_grads)
-    )
+    shares = None  # a copy of input_grads, made only if some share must change
+    for index, (tensor, input_grad) in enumerate(zip(node.inputs, input_grads)):
+        if input_grad is None:
+            continue
+        if not tensor._requires_grad:
+            share = None  # computed, but not needed (a VJP may skip that work)
+        elif input_grad._data.shape != tensor._data.shape or \
+                input_grad._data.dtype != tensor._data.dtype:
+            share = _input_gradient(input_grad, tensor, node)
+        else:
+            continue
+        if shares is None:
+            shares = list(input_grads)
+        shares[index] = share
+    return input_grads if shares is None else tuple(shares)
 
 
 def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:
