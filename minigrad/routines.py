@@ -540,13 +540,14 @@ def topk(x, *args, **kwargs):
     return as_tensor(x).topk(*args, **kwargs)
 
 def einsum(subscripts: str, *operands) -> Tensor:
-    """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b.
-    Differentiable in every operand (see `minigrad.ops.einsum`)."""
+    """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b;
+    `...` stands for broadcast batch axes and an index may repeat in one operand ("ii->i",
+    the diagonal), as in torch.einsum. Differentiable in every operand, to any order (see
+    `minigrad.ops.einsum`)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    tensors = [as_tensor(t) for t in operands]
-    terms, output = ops.einsum.parse(subscripts, [t.shape for t in tensors])
-    return ops.Einsum.apply(*tensors, subscripts=f"{','.join(terms)}->{output}")
+    spec, tensors = ops.einsum.explicit(subscripts, [as_tensor(t) for t in operands])
+    return ops.Einsum.apply(*tensors, subscripts=spec)
 
 
 __all__ += [

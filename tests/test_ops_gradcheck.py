@@ -478,6 +478,14 @@ CASES: list[Case] = [
          ((2, 3), (4,)), ("einsum",)),
     Case("einsum three operands to a scalar", lambda a, b, c: mg.einsum("i,ij,j->", a, b, c),
          ((2,), (2, 3), (3,)), ("einsum",)),
+    Case("einsum ellipsis, broadcast batch axes", lambda a, b: mg.einsum("...ij,...jk", a, b),
+         ((2, 1, 1, 3), (4, 3, 2)), ("einsum", "reshape")),
+    Case("einsum diagonal ii->i and trace ii->", lambda a: mg.einsum("ii->i", a) * mg.einsum(
+        "ii->", a), ((3, 3),), ("einsum",)),
+    Case("einsum repeated index with a batch axis, iij->j", lambda a: mg.einsum("iij->j", a),
+         ((2, 2, 3),), ("einsum",)),
+    Case("einsum diagonal of one operand times another", lambda a, b: mg.einsum(
+        "...ii,ij->...j", a, b), ((2, 3, 3), (3, 2)), ("einsum",)),
     # reorder, repeat, split, triangles, gather and scatter (compositions)
     Case("flip", lambda a: a.flip(0, 2), ((2, 3, 2),), ("getitem",)),
     Case("roll", lambda a: a.roll((1, -2), (0, 1)) + a.roll(2), ((3, 4),), ("getitem",)),
