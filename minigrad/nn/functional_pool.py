@@ -15,7 +15,7 @@ import numpy as np
 
 from minigrad.nn.functional_conv import int_tuple
 from minigrad.ops.conv import Conv
-from minigrad.ops.pooling import MaxPool, windows
+from minigrad.ops.pooling import MaxPool, max_pool_indices, windows
 from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
@@ -61,27 +61,32 @@ def _geometry(x: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool
 
 def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     op = f"max_pool{nd}d"
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not supported")
     x, unbatched = _batched(x, nd, op)
     kernel, stride, pads, dilation = _geometry(x, kernel_size, stride, padding, dilation,
                                                ceil_mode, nd, op)
     y = MaxPool.apply(x, kernel_size=kernel, stride=stride, padding=pads, dilation=dilation)
-    return y.squeeze(0) if unbatched else y
+    if not return_indices:
+        return y.squeeze(0) if unbatched else y
+    indices = Tensor.wrap(max_pool_indices(x.data, kernel, stride, pads, dilation))
+    return (y.squeeze(0), indices.squeeze(0)) if unbatched else (y, indices)
 
 
 def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window along the last axis of (N, C, L) or (C, L); `stride`
-    defaults to `kernel_size`. The gradient goes to each window's first maximum."""
+    defaults to `kernel_size`. The gradient goes to each window's first maximum. With
+    `return_indices`, also where each maximum is (int64, a position along L)."""
     return _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window of (N, C, H, W) or (C, H, W); `stride` defaults to
     `kernel_size`; padding is -inf. The gradient goes to each window's first maximum
-    (row-major), as PyTorch routes it.
+    (row-major), as PyTorch routes it. With `return_indices`, returns (output, indices):
+    where each maximum is, as an int64 flat index h * W + w into its input plane.
 
     >>> max_pool2d(mg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.], [13., 15.]]]], dtype=float32)

@@ -48,14 +48,22 @@ def _pool_samples(dtype, avg: bool):
                            "count_include_pad=False"),
                     Sample((x, 2), {"divisor_override": 3}, "divisor_override")]
     else:
-        samples.append(Sample((x, 2), {"stride": 2, "dilation": 2}, "dilation"))
+        samples += [Sample((x, 2), {"stride": 2, "dilation": 2}, "dilation"),
+                    Sample((ties, 3), {"stride": 2, "padding": 1, "return_indices": True},
+                           "return_indices, ties, padded"),
+                    Sample((x[0], (3, 2)), {"stride": (2, 1), "ceil_mode": True, "dilation":
+                           (1, 2), "return_indices": True}, "return_indices, unbatched")]
     return samples
 
 
-def _pool1d_samples(dtype):
+def _pool1d_samples(dtype, avg: bool = True):
     x = gen.normal((2, 3, 9), dtype)
-    return [Sample((x, 3), {"stride": 2, "padding": 1}, "padded", second_order=True),
-            Sample((x, 2), {"ceil_mode": True}, "ceil_mode")]
+    samples = [Sample((x, 3), {"stride": 2, "padding": 1}, "padded", second_order=True),
+               Sample((x, 2), {"ceil_mode": True}, "ceil_mode")]
+    if not avg:
+        samples.append(Sample((x, 3), {"stride": 2, "padding": 1, "return_indices": True},
+                              "return_indices"))
+    return samples
 
 
 def _adaptive_samples(dtype, size):
@@ -115,7 +123,8 @@ OPS = [
            ("F.max_pool2d", "max_pool", "max_pool_route", "max_pool_select")),
     OpInfo("F.avg_pool2d", F.avg_pool2d, tnf.avg_pool2d, lambda d: _pool_samples(d, True),
            ("F.avg_pool2d",)),
-    OpInfo("F.max_pool1d", F.max_pool1d, tnf.max_pool1d, _pool1d_samples, ("F.max_pool1d",)),
+    OpInfo("F.max_pool1d", F.max_pool1d, tnf.max_pool1d, lambda d: _pool1d_samples(d, False),
+           ("F.max_pool1d",)),
     OpInfo("F.avg_pool1d", F.avg_pool1d, tnf.avg_pool1d, _pool1d_samples, ("F.avg_pool1d",)),
     OpInfo("F.adaptive_avg_pool2d", F.adaptive_avg_pool2d, tnf.adaptive_avg_pool2d,
            lambda d: _adaptive_samples(d, 2), ("F.adaptive_avg_pool2d",)),
