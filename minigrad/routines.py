@@ -519,6 +519,12 @@ def scatter_add(x, dim: int, index, src) -> Tensor:
     """Values added at index along dim. `minigrad.scatter_add(x, ...)` is `Tensor.scatter_add`."""
     return as_tensor(x).scatter_add(dim, index, src)
 
+
+def scatter_reduce(x, dim: int, index, src, reduce: str, *, include_self: bool = True) -> Tensor:
+    """Values combined at index along dim by `reduce`. `minigrad.scatter_reduce(x, ...)` is
+    `Tensor.scatter_reduce`."""
+    return as_tensor(x).scatter_reduce(dim, index, src, reduce, include_self=include_self)
+
 def index_select(x, dim: int, index) -> Tensor:
     """Entries along dim. `minigrad.index_select(x, dim, index)` is `Tensor.index_select`."""
     return as_tensor(x).index_select(dim, index)
@@ -555,5 +561,6 @@ __all__ += [
     "cumprod", "cumsum", "diagonal", "einsum", "exp2", "expm1", "flip", "floor", "gather",
     "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2",
     "masked_fill", "norm", "prod", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "scatter_reduce",
     "sign", "sin", "sinh", "sort", "split", "tan", "tile", "topk", "tril", "triu", "trunc",
 ]

@@ -256,6 +256,7 @@ def _batch_norm_backward(stats: str):
 
 TARGETS = [2, 0, 1, 1]
 REPEATED_ROWS = np.array([0, 2, 0, 0])
+SCATTER_INDEX = np.array([[0, 2, 0, 0], [1, 1, 2, 1]])  # repeats; position (0, 1) untouched
 MASK = np.array([[True, False, True], [False, False, True], [True, True, False],
                  [False, True, True]])
 
@@ -504,6 +505,18 @@ CASES: list[Case] = [
          ((2, 3), (2, 4)), ("index_add", "getitem", "add")),
     Case("scatter", lambda a, b: a.scatter(1, np.array([[0, 0], [2, 1]]), b),
          ((2, 3), (2, 2)), ("where", "getitem")),
+    Case("scatter_reduce sum, prod, mean (repeated indices, with self)",
+         lambda a, b: a.scatter_reduce(1, SCATTER_INDEX, b, "sum") * a.scatter_reduce(
+             1, SCATTER_INDEX, b, "prod") + a.scatter_reduce(1, SCATTER_INDEX, b, "mean"),
+         ((2, 3), (2, 4)), ("index_add", "sum", "prod", "div")),
+    Case("scatter_reduce amax and amin without self, an untouched position kept",
+         lambda a, b: a.scatter_reduce(1, SCATTER_INDEX, b, "amax", include_self=False) +
+         a.scatter_reduce(0, SCATTER_INDEX[1:, :3] - 1, b, "amin", include_self=False),
+         ((2, 3), (2, 4)), ("index_add", "max", "min", "where"), "distinct"),
+    Case("scatter reduce='add' and 'multiply'",
+         lambda a, b: a.scatter(1, SCATTER_INDEX, b, reduce="add") * a.scatter(
+             1, SCATTER_INDEX, b, reduce="multiply"), ((2, 3), (2, 4)),
+         ("index_add", "prod")),
     Case("index_select", lambda a: a.index_select(0, np.array([2, 0, 2])), ((3, 2),),
          ("getitem", "index_add")),
     Case("masked_fill", lambda a: a.masked_fill(MASK, 0.5), ((4, 3),), ("where",)),
