@@ -545,12 +545,14 @@ def topk(x, *args, **kwargs):
     """(values, indices) of the k largest. `minigrad.topk(x, k)` is `Tensor.topk(x, k)`."""
     return as_tensor(x).topk(*args, **kwargs)
 
-def einsum(subscripts: str, *operands) -> Tensor:
+def einsum(subscripts, *operands) -> Tensor:
     """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b;
     `...` stands for broadcast batch axes and an index may repeat in one operand ("ii->i",
-    the diagonal), as in torch.einsum. Differentiable in every operand, to any order (see
-    `minigrad.ops.einsum`)."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    the diagonal), as in torch.einsum, whose sublist form `einsum(a, [0, 1], b, [1, 2])` is
+    accepted too. Differentiable in every operand, to any order (see `minigrad.ops.einsum`)."""
+    if not isinstance(subscripts, str):
+        subscripts, operands = ops.einsum.from_sublists((subscripts, *operands))
+    elif len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     spec, tensors = ops.einsum.explicit(subscripts, [as_tensor(t) for t in operands])
     return ops.Einsum.apply(*tensors, subscripts=spec)

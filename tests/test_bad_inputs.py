@@ -390,6 +390,8 @@ TABLE = [
     Bad("einsum batch axes that do not broadcast",
         lambda env: mg.einsum("...i,...i", leaf(2, 3), leaf(4, 3)), ValueError,
         r"einsum: an axis under '\.\.\.' has sizes 2 and 4, which do not broadcast"),
+    Bad("einsum sublist with a letter", lambda env: mg.einsum(leaf(2, 3), [0, "j"]),
+        ValueError, r"einsum: a sublist holds ints in \[0, 52\) and \.\.\., got 'j'"),
     Bad("einsum stray dot", lambda env: mg.einsum("i..j", leaf(2, 3)), ValueError,
         r"einsum: a '\.' in 'i\.\.j' is not part of one '\.\.\.'"),
     Bad("einsum subscripts longer than the operand", lambda env: mg.einsum("ij...k", leaf(2, 3)),

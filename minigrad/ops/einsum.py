@@ -56,6 +56,32 @@ def _expand_ellipses(subscripts: str, terms: list[str], output: str | None,
     return terms, output, batch
 
 
+SUBLIST_LETTERS = string.ascii_uppercase + string.ascii_lowercase  # sorted as the ints
+
+
+def from_sublists(arguments: tuple) -> tuple[str, tuple]:
+    """torch.einsum's sublist form, `einsum(a, [0, 1], b, [1, 2], [0, 2])`, as subscripts
+    ("AB,BC->AC") and operands; an int in [0, 52) names an index, `...` the batch axes."""
+    def term(sublist) -> str:
+        letters = []
+        for label in sublist:
+            if label is Ellipsis:
+                letters.append("...")
+            elif isinstance(label, (int, np.integer)) and not isinstance(label, bool) and \
+                    0 <= label < len(SUBLIST_LETTERS):
+                letters.append(SUBLIST_LETTERS[label])
+            else:
+                raise ValueError(f"einsum: a sublist holds ints in [0, 52) and ..., got "
+                                 f"{label!r}")
+        return "".join(letters)
+    operands, sublists = arguments[0:len(arguments) - len(arguments) % 2:2], \
+        arguments[1::2]
+    spec = ",".join(term(s) for s in sublists[:len(operands)])
+    if len(arguments) % 2:
+        spec += "->" + term(arguments[-1])
+    return spec, operands
+
+
 def explicit(subscripts: str, operands: list[Tensor]) -> tuple[str, list[Tensor]]:
     """The explicit subscripts ("ij,jk->ik", letters only) and the operands that the
     `einsum` primitive runs, after checking them against the operands' shapes."""

@@ -105,7 +105,10 @@ OPS = [
                       Sample(("ii", gen.normal((3, 3), d)), {}, "trace, implicit"),
                       Sample(("iij,jk->k", gen.normal((2, 2, 3), d), gen.normal((3, 2), d, 1)),
                              {}, "repeated index in one operand"),
-                      Sample(("...ii->...i", gen.normal((2, 3, 3), d)), {}, "batched diagonal")],
+                      Sample(("...ii->...i", gen.normal((2, 3, 3), d)), {}, "batched diagonal"),
+                      Sample((gen.normal((2, 2, 3), d), [Ellipsis, 1, 30],
+                              gen.normal((3, 4), d, 1), [30, 2], [2, Ellipsis]), {},
+                             "sublist form")],
            ("einsum", "mg.einsum")),
     # reorder, repeat, split, triangles
     _method("flip", lambda d: _along(d, (((0, 1),), {}), ((1,), {}))),
