@@ -150,6 +150,23 @@ def test_max_pool_modules_return_indices_as_pytorch(rng) -> None:
         assert y.requires_grad and not indices.requires_grad
 
 
+
+def test_max_unpool_modules_invert_max_pool_as_pytorch(rng) -> None:
+    """MaxUnpool2d puts each maximum back (output_size recovers an odd size); its gradient
+    reads the cotangent at the indices, as PyTorch's."""
+    x = rng.standard_normal((2, 3, 5, 5))
+    y, indices = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(x))
+    ours = mg.tensor(y.numpy(), requires_grad=True)
+    theirs = y.clone().requires_grad_()
+    z = nn.MaxUnpool2d(2)(ours, indices.numpy(), output_size=(5, 5))
+    z_ref = torch.nn.MaxUnpool2d(2)(theirs, indices, output_size=(5, 5))
+    np.testing.assert_array_equal(z.numpy(), z_ref.detach().numpy())
+    cotangent = rng.standard_normal(z.shape)
+    z.backward(mg.tensor(cotangent))
+    z_ref.backward(torch.tensor(cotangent))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
 def test_max_pool1d_and_avg_pool1d_match_pytorch(rng) -> None:
     x = rng.standard_normal((2, 3, 9))
     _both(lambda x: F.max_pool1d(x, 3, 2, 1), lambda x: TF.max_pool1d(x, 3, 2, 1), x)

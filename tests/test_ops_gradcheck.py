@@ -257,6 +257,7 @@ def _batch_norm_backward(stats: str):
 TARGETS = [2, 0, 1, 1]
 REPEATED_ROWS = np.array([0, 2, 0, 0])
 SCATTER_INDEX = np.array([[0, 2, 0, 0], [1, 1, 2, 1]])  # repeats; position (0, 1) untouched
+UNPOOL_INDICES = np.array([[[[0, 3], [9, 15]], [[5, 6], [12, 11]]]])  # of 5x4 planes
 MASK = np.array([[True, False, True], [False, False, True], [True, True, False],
                  [False, True, True]])
 
@@ -427,6 +428,9 @@ CASES: list[Case] = [
     Case("max_pool2d return_indices: the output differentiable, the indices constant",
          lambda x: F.max_pool2d(x, 3, 2, padding=1, return_indices=True)[0],
          ((2, 2, 5, 4),), ("max_pool", "index_add"), "distinct"),
+    Case("max_unpool2d of max_pool2d's indices",
+         lambda y: F.max_unpool2d(y, UNPOOL_INDICES, 2, output_size=(5, 4)),
+         ((1, 2, 2, 2),), ("max_unpool", "getitem")),
     Case("max_pool1d dilated, ceil_mode",
          lambda x: F.max_pool1d(x, 2, 2, dilation=2, ceil_mode=True), ((1, 2, 8),),
          ("max_pool", "index_add"), "distinct"),

@@ -198,3 +198,26 @@ class MaxPoolSelect(Function):
         return MaxPoolRoute.apply(y_bar, winner, input_shape=a.shape,
                                   **{key: ctx.params[key] for key in
                                      ("kernel_size", "stride", "dilation")}), None
+
+
+@register
+class MaxUnpool(Function):
+    """z = zeros (planes, plane_size) with each x[p, i] written at z[p, index[p, i]]: the
+    inverse of max pooling given its indices (`index` a constant).
+
+    VJP: x_bar[p, i] = z_bar[p, index[p, i]], a gather, as PyTorch: where overlapping
+    windows shared a maximum, each copy reads the gradient (the copies hold one value).
+    """
+
+    name = "max_unpool"
+
+    @staticmethod
+    def forward(ctx, x, index=None, plane_size=0):
+        z = np.zeros((x.shape[0], plane_size), x.dtype)
+        np.put_along_axis(z, index, x, axis=1)
+        return z
+
+    @staticmethod
+    def backward(ctx, z_bar):
+        index = ctx.params["index"]
+        return z_bar[np.arange(index.shape[0])[:, None], index]
