@@ -488,6 +488,10 @@ CASES: list[Case] = [
          ((2,), (2, 3), (3,)), ("einsum",)),
     Case("einsum ellipsis, broadcast batch axes", lambda a, b: mg.einsum("...ij,...jk", a, b),
          ((2, 1, 1, 3), (4, 3, 2)), ("einsum", "reshape")),
+    Case("einsum ...ij,...jk, drawn broadcast batch axes",
+         lambda a, b: mg.einsum("...ij,...jk", a, b), mutually_broadcastable_shapes(
+             signature="(n,k),(k,m)->(n,m)", max_dims=2, **SMALL).map(
+             lambda b: Instance(b.input_shapes)), ("einsum",)),
     Case("einsum diagonal ii->i and trace ii->", lambda a: mg.einsum("ii->i", a) * mg.einsum(
         "ii->", a), ((3, 3),), ("einsum",)),
     Case("einsum repeated index with a batch axis, iij->j", lambda a: mg.einsum("iij->j", a),
