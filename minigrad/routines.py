@@ -519,6 +519,12 @@ def scatter_add(x, dim: int, index, src) -> Tensor:
     """Values added at index along dim. `minigrad.scatter_add(x, ...)` is `Tensor.scatter_add`."""
     return as_tensor(x).scatter_add(dim, index, src)
 
+
+def scatter_reduce(x, dim: int, index, src, reduce: str, *, include_self: bool = True) -> Tensor:
+    """Values combined at index along dim by `reduce`. `minigrad.scatter_reduce(x, ...)` is
+    `Tensor.scatter_reduce`."""
+    return as_tensor(x).scatter_reduce(dim, index, src, reduce, include_self=include_self)
+
 def index_select(x, dim: int, index) -> Tensor:
     """Entries along dim. `minigrad.index_select(x, dim, index)` is `Tensor.index_select`."""
     return as_tensor(x).index_select(dim, index)
@@ -539,14 +545,17 @@ def topk(x, *args, **kwargs):
     """(values, indices) of the k largest. `minigrad.topk(x, k)` is `Tensor.topk(x, k)`."""
     return as_tensor(x).topk(*args, **kwargs)
 
-def einsum(subscripts: str, *operands) -> Tensor:
-    """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b.
-    Differentiable in every operand (see `minigrad.ops.einsum`)."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+def einsum(subscripts, *operands) -> Tensor:
+    """A sum of products over named indices: `einsum("ij,jk->ik", a, b)` is a @ b;
+    `...` stands for broadcast batch axes and an index may repeat in one operand ("ii->i",
+    the diagonal), as in torch.einsum, whose sublist form `einsum(a, [0, 1], b, [1, 2])` is
+    accepted too. Differentiable in every operand, to any order (see `minigrad.ops.einsum`)."""
+    if not isinstance(subscripts, str):
+        subscripts, operands = ops.einsum.from_sublists((subscripts, *operands))
+    elif len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    tensors = [as_tensor(t) for t in operands]
-    terms, output = ops.einsum.parse(subscripts, [t.shape for t in tensors])
-    return ops.Einsum.apply(*tensors, subscripts=f"{','.join(terms)}->{output}")
+    spec, tensors = ops.einsum.explicit(subscripts, [as_tensor(t) for t in operands])
+    return ops.Einsum.apply(*tensors, subscripts=spec)
 
 
 __all__ += [
@@ -554,5 +563,6 @@ __all__ += [
     "cumprod", "cumsum", "diagonal", "einsum", "exp2", "expm1", "flip", "floor", "gather",
     "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2",
     "masked_fill", "norm", "prod", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "scatter_reduce",
     "sign", "sin", "sinh", "sort", "split", "tan", "tile", "topk", "tril", "triu", "trunc",
 ]

@@ -129,6 +129,42 @@ def test_max_pool_routes_tied_gradients_as_pytorch(rng) -> None:
         y.backward(mg.tensor(cotangent))
         y_ref.backward(torch.tensor(cotangent))
         np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+        _, indices = F.max_pool2d(ours, **params, return_indices=True)
+        _, indices_ref = TF.max_pool2d(theirs, **params, return_indices=True)
+        assert indices.dtype == np.int64
+        np.testing.assert_array_equal(indices.numpy(), indices_ref.numpy())
+
+
+def test_max_pool_modules_return_indices_as_pytorch(rng) -> None:
+    """MaxPool1d/2d(return_indices=True) return (output, indices), the flat position of
+    each maximum in its input plane; the indices never require grad."""
+    x = rng.standard_normal((2, 3, 6, 5))
+    for ours, theirs, data in ((nn.MaxPool2d(3, 2, 1, return_indices=True),
+                                torch.nn.MaxPool2d(3, 2, 1, return_indices=True), x),
+                               (nn.MaxPool1d(2, return_indices=True),
+                                torch.nn.MaxPool1d(2, return_indices=True), x[:, :, 0])):
+        (y, indices), (y_ref, indices_ref) = ours(mg.tensor(data, requires_grad=True)), \
+            theirs(torch.tensor(data))
+        np.testing.assert_allclose(y.numpy(), y_ref.numpy())
+        np.testing.assert_array_equal(indices.numpy(), indices_ref.numpy())
+        assert y.requires_grad and not indices.requires_grad
+
+
+
+def test_max_unpool_modules_invert_max_pool_as_pytorch(rng) -> None:
+    """MaxUnpool2d puts each maximum back (output_size recovers an odd size); its gradient
+    reads the cotangent at the indices, as PyTorch's."""
+    x = rng.standard_normal((2, 3, 5, 5))
+    y, indices = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(x))
+    ours = mg.tensor(y.numpy(), requires_grad=True)
+    theirs = y.clone().requires_grad_()
+    z = nn.MaxUnpool2d(2)(ours, indices.numpy(), output_size=(5, 5))
+    z_ref = torch.nn.MaxUnpool2d(2)(theirs, indices, output_size=(5, 5))
+    np.testing.assert_array_equal(z.numpy(), z_ref.detach().numpy())
+    cotangent = rng.standard_normal(z.shape)
+    z.backward(mg.tensor(cotangent))
+    z_ref.backward(torch.tensor(cotangent))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
 
 
 def test_max_pool1d_and_avg_pool1d_match_pytorch(rng) -> None:

@@ -256,6 +256,8 @@ def _batch_norm_backward(stats: str):
 
 TARGETS = [2, 0, 1, 1]
 REPEATED_ROWS = np.array([0, 2, 0, 0])
+SCATTER_INDEX = np.array([[0, 2, 0, 0], [1, 1, 2, 1]])  # repeats; position (0, 1) untouched
+UNPOOL_INDICES = np.array([[[[0, 3], [9, 15]], [[5, 6], [12, 11]]]])  # of 5x4 planes
 MASK = np.array([[True, False, True], [False, False, True], [True, True, False],
                  [False, True, True]])
 
@@ -423,6 +425,12 @@ CASES: list[Case] = [
                                       input_shape=(1, 1, 4, 5), kernel_size=(2, 2),
                                       stride=(2, 2), dilation=(1, 1)),
          ((1, 1, 2, 2),), ("max_pool_route", "max_pool_select")),
+    Case("max_pool2d return_indices: the output differentiable, the indices constant",
+         lambda x: F.max_pool2d(x, 3, 2, padding=1, return_indices=True)[0],
+         ((2, 2, 5, 4),), ("max_pool", "index_add"), "distinct"),
+    Case("max_unpool2d of max_pool2d's indices",
+         lambda y: F.max_unpool2d(y, UNPOOL_INDICES, 2, output_size=(5, 4)),
+         ((1, 2, 2, 2),), ("max_unpool", "getitem")),
     Case("max_pool1d dilated, ceil_mode",
          lambda x: F.max_pool1d(x, 2, 2, dilation=2, ceil_mode=True), ((1, 2, 8),),
          ("max_pool", "index_add"), "distinct"),
@@ -478,6 +486,18 @@ CASES: list[Case] = [
          ((2, 3), (4,)), ("einsum",)),
     Case("einsum three operands to a scalar", lambda a, b, c: mg.einsum("i,ij,j->", a, b, c),
          ((2,), (2, 3), (3,)), ("einsum",)),
+    Case("einsum ellipsis, broadcast batch axes", lambda a, b: mg.einsum("...ij,...jk", a, b),
+         ((2, 1, 1, 3), (4, 3, 2)), ("einsum", "reshape")),
+    Case("einsum ...ij,...jk, drawn broadcast batch axes",
+         lambda a, b: mg.einsum("...ij,...jk", a, b), mutually_broadcastable_shapes(
+             signature="(n,k),(k,m)->(n,m)", max_dims=2, **SMALL).map(
+             lambda b: Instance(b.input_shapes)), ("einsum",)),
+    Case("einsum diagonal ii->i and trace ii->", lambda a: mg.einsum("ii->i", a) * mg.einsum(
+        "ii->", a), ((3, 3),), ("einsum",)),
+    Case("einsum repeated index with a batch axis, iij->j", lambda a: mg.einsum("iij->j", a),
+         ((2, 2, 3),), ("einsum",)),
+    Case("einsum diagonal of one operand times another", lambda a, b: mg.einsum(
+        "...ii,ij->...j", a, b), ((2, 3, 3), (3, 2)), ("einsum",)),
     # reorder, repeat, split, triangles, gather and scatter (compositions)
     Case("flip", lambda a: a.flip(0, 2), ((2, 3, 2),), ("getitem",)),
     Case("roll", lambda a: a.roll((1, -2), (0, 1)) + a.roll(2), ((3, 4),), ("getitem",)),
@@ -493,6 +513,18 @@ CASES: list[Case] = [
          ((2, 3), (2, 4)), ("index_add", "getitem", "add")),
     Case("scatter", lambda a, b: a.scatter(1, np.array([[0, 0], [2, 1]]), b),
          ((2, 3), (2, 2)), ("where", "getitem")),
+    Case("scatter_reduce sum, prod, mean (repeated indices, with self)",
+         lambda a, b: a.scatter_reduce(1, SCATTER_INDEX, b, "sum") * a.scatter_reduce(
+             1, SCATTER_INDEX, b, "prod") + a.scatter_reduce(1, SCATTER_INDEX, b, "mean"),
+         ((2, 3), (2, 4)), ("index_add", "sum", "prod", "div")),
+    Case("scatter_reduce amax and amin without self, an untouched position kept",
+         lambda a, b: a.scatter_reduce(1, SCATTER_INDEX, b, "amax", include_self=False) +
+         a.scatter_reduce(0, SCATTER_INDEX[1:, :3] - 1, b, "amin", include_self=False),
+         ((2, 3), (2, 4)), ("index_add", "max", "min", "where"), "distinct"),
+    Case("scatter reduce='add' and 'multiply'",
+         lambda a, b: a.scatter(1, SCATTER_INDEX, b, reduce="add") * a.scatter(
+             1, SCATTER_INDEX, b, reduce="multiply"), ((2, 3), (2, 4)),
+         ("index_add", "prod")),
     Case("index_select", lambda a: a.index_select(0, np.array([2, 0, 2])), ((3, 2),),
          ("getitem", "index_add")),
     Case("masked_fill", lambda a: a.masked_fill(MASK, 0.5), ((4, 3),), ("where",)),

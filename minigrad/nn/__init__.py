@@ -59,6 +59,8 @@ from minigrad.nn.pooling import (
     AvgPool2d,
     MaxPool1d,
     MaxPool2d,
+    MaxUnpool1d,
+    MaxUnpool2d,
 )
 from minigrad.nn.population import PopulationNorm, refresh_population_norms
 from minigrad.nn.sparse import Embedding
@@ -94,7 +96,7 @@ __all__ = [
     "register_module_forward_pre_hook",
 ]
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "Conv1d",
-            "Conv2d", "MaxPool1d", "MaxPool2d"]
+            "Conv2d", "MaxPool1d", "MaxPool2d", "MaxUnpool1d", "MaxUnpool2d"]
 __all__ += ["ELU", "SELU", "Dropout2d", "Embedding", "GroupNorm", "Hardtanh", "InstanceNorm1d",
             "InstanceNorm2d", "LeakyReLU", "LogSigmoid", "Mish", "ModuleDict", "SiLU", "Softplus",
             "Unflatten"]

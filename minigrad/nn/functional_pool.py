@@ -1,5 +1,5 @@
 """Pooling functionals with PyTorch's signatures: max_pool1d/2d, avg_pool1d/2d,
-adaptive_avg_pool1d/2d. Re-exported by `minigrad.nn.functional`.
+adaptive_avg_pool1d/2d, max_unpool1d/2d. Re-exported by `minigrad.nn.functional`.
 
 Max pooling is the `max_pool` primitive (`minigrad.ops.pooling`). Average pooling is a
 convolution of each channel with a kernel of ones, divided by the window's count, so its
@@ -15,12 +15,12 @@ import numpy as np
 
 from minigrad.nn.functional_conv import int_tuple
 from minigrad.ops.conv import Conv
-from minigrad.ops.pooling import MaxPool, windows
+from minigrad.ops.pooling import MaxPool, MaxUnpool, max_pool_indices, windows
 from minigrad.routines import as_tensor
 from minigrad.tensor import Tensor
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
-           "max_pool1d", "max_pool2d"]
+           "max_pool1d", "max_pool2d", "max_unpool1d", "max_unpool2d"]
 
 
 def _batched(x, nd: int, op: str) -> tuple[Tensor, bool]:
@@ -61,32 +61,99 @@ def _geometry(x: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool
 
 def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     op = f"max_pool{nd}d"
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not supported")
     x, unbatched = _batched(x, nd, op)
     kernel, stride, pads, dilation = _geometry(x, kernel_size, stride, padding, dilation,
                                                ceil_mode, nd, op)
     y = MaxPool.apply(x, kernel_size=kernel, stride=stride, padding=pads, dilation=dilation)
-    return y.squeeze(0) if unbatched else y
+    if not return_indices:
+        return y.squeeze(0) if unbatched else y
+    indices = Tensor.wrap(max_pool_indices(x.data, kernel, stride, pads, dilation))
+    return (y.squeeze(0), indices.squeeze(0)) if unbatched else (y, indices)
 
 
 def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window along the last axis of (N, C, L) or (C, L); `stride`
-    defaults to `kernel_size`. The gradient goes to each window's first maximum."""
+    defaults to `kernel_size`. The gradient goes to each window's first maximum. With
+    `return_indices`, also where each maximum is (int64, a position along L)."""
     return _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window of (N, C, H, W) or (C, H, W); `stride` defaults to
     `kernel_size`; padding is -inf. The gradient goes to each window's first maximum
-    (row-major), as PyTorch routes it.
+    (row-major), as PyTorch routes it. With `return_indices`, returns (output, indices):
+    where each maximum is, as an int64 flat index h * W + w into its input plane.
 
     >>> max_pool2d(mg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.], [13., 15.]]]], dtype=float32)
     """
     return _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
+
+
+def _unpool_size(x: Tensor, kernel, stride, pad, output_size, nd: int, op: str):
+    """The unpooled spatial size: PyTorch's default (n - 1) s - 2 p + k per axis, or
+    `output_size` (its last nd entries), which must lie strictly within a stride of it."""
+    default = [(n - 1) * s - 2 * p + k for n, s, p, k in zip(x.shape[2:], stride, pad, kernel)]
+    if output_size is None:
+        return tuple(default)
+    size = tuple(output_size)
+    if len(size) not in (nd, nd + 2):
+        raise ValueError(f"{op}: output_size must hold {nd} or {nd + 2} sizes, got "
+                         f"{output_size!r}")
+    size = size[-nd:]
+    for axis, (n, d, s) in enumerate(zip(size, default, stride)):
+        if not d - s < n < d + s:
+            raise ValueError(f"{op}: output_size {output_size!r} is invalid: size {axis} "
+                             f"must be between {d - s} and {d + s} (exclusive), got {n}")
+    return size
+
+
+def _max_unpool(x, indices, kernel_size, stride, padding, output_size, nd: int) -> Tensor:
+    op = f"max_unpool{nd}d"
+    x = as_tensor(x)
+    indices = np.asarray(getattr(indices, "data", indices))
+    if indices.shape != x.shape:
+        raise ValueError(f"{op}: the indices have shape {indices.shape} and the input "
+                         f"{x.shape}; they must match")
+    x, unbatched = _batched(x, nd, op)
+    kernel = int_tuple(kernel_size, nd, "kernel_size", op)
+    stride = kernel if stride is None else int_tuple(stride, nd, "stride", op)
+    pad = int_tuple(padding, nd, "padding", op, minimum=0)
+    size = _unpool_size(x, kernel, stride, pad, output_size, nd, op)
+    planes, plane = x.shape[0] * x.shape[1], math.prod(size)
+    flat_indices = indices.reshape(planes, -1)
+    if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= plane):
+        bad = flat_indices[(flat_indices < 0) | (flat_indices >= plane)][0]
+        raise IndexError(f"{op}: index {bad} is out of range for an output plane of size "
+                         f"{size} ({plane} positions)")
+    y = MaxUnpool.apply(x.reshape(planes, -1), index=flat_indices, plane_size=plane)
+    y = y.reshape(*x.shape[:2], *size)
+    return y.squeeze(0) if unbatched else y
+
+
+def max_unpool1d(x: Tensor, indices, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """The inverse of `max_pool1d(..., return_indices=True)`: zeros, with each value of x
+    put back where `indices` says its maximum was."""
+    return _max_unpool(x, indices, kernel_size, stride, padding, output_size, 1)
+
+
+def max_unpool2d(x: Tensor, indices, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """The inverse of `max_pool2d(..., return_indices=True)`: zeros of (N, C, *size), with
+    each value of x put at its flat plane index (the `max_unpool` primitive); the gradient
+    reads it back from there.
+    `size` is (H - 1) * stride - 2 * padding + kernel_size per axis, or `output_size`.
+
+    >>> y, i = max_pool2d(mg.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)
+    >>> max_unpool2d(y, i, 2)[0, 0, 1]
+    tensor([0., 5., 0., 7.], dtype=float32)
+    """
+    return _max_unpool(x, indices, kernel_size, stride, padding, output_size, 2)
 
 
 def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,

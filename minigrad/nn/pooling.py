@@ -1,4 +1,4 @@
-"""Pooling layers: MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d (see
+"""Pooling layers: MaxPool1d/2d, MaxUnpool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d (see
 `minigrad.nn.functional_pool`)."""
 
 from __future__ import annotations
@@ -36,6 +36,33 @@ class MaxPool2d(_MaxPoolNd):
     """The maximum of each kernel_size window (stride defaults to kernel_size)."""
 
     _pool = staticmethod(F.max_pool2d)
+
+
+class _MaxUnpoolNd(Module):
+    _unpool = None
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+
+    def forward(self, x: Tensor, indices, output_size=None) -> Tensor:
+        return type(self)._unpool(x, indices, self.kernel_size, self.stride, self.padding,
+                                  output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """Puts each value back where MaxPool1d(return_indices=True) found it; zeros elsewhere."""
+
+    _unpool = staticmethod(F.max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """Puts each value back where MaxPool2d(return_indices=True) found it; zeros elsewhere."""
+
+    _unpool = staticmethod(F.max_unpool2d)
 
 
 class AvgPool1d(Module):

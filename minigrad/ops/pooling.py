@@ -86,6 +86,26 @@ def _running_max(view: np.ndarray, offsets: list, nan_aware: bool):
     return y, winner
 
 
+def _max_and_winner(x: np.ndarray, kernel_size, stride, padding, dilation):
+    """Each window's maximum, the kernel offset that holds it, and the offsets' order."""
+    floating = x.dtype.kind == "f"
+    fill = -np.inf if floating else np.iinfo(x.dtype).min
+    view = windows(x, kernel_size, stride, padding, dilation, fill)
+    offsets = list(itertools.product(*map(range, kernel_size)))
+    y, winner = _running_max(view, offsets, nan_aware=False)
+    if floating and np.isnan(y).any():  # rare: redo with comparisons that see NaN
+        y, winner = _running_max(view, offsets, nan_aware=True)
+    return y, winner, offsets
+
+
+def max_pool_indices(x: np.ndarray, kernel_size, stride, padding, dilation) -> np.ndarray:
+    """Where each window's maximum is, as PyTorch's `return_indices` gives it: the flat
+    index (int64) into its input plane's spatial positions, h * W + w in 2-D."""
+    _, winner, offsets = _max_and_winner(x, kernel_size, stride, padding, dilation)
+    flat = _flat_positions(winner, x.shape, offsets, stride, padding, dilation)
+    return (flat % math.prod(x.shape[2:])).astype(np.int64)
+
+
 @register
 class MaxPool(Function):
     """y = the maximum of each window of x.   VJP: x_bar = g added at each window's winner."""
@@ -94,13 +114,7 @@ class MaxPool(Function):
 
     @staticmethod
     def forward(ctx, x, kernel_size=(), stride=(), padding=(), dilation=()):
-        floating = x.dtype.kind == "f"
-        fill = -np.inf if floating else np.iinfo(x.dtype).min
-        view = windows(x, kernel_size, stride, padding, dilation, fill)
-        offsets = list(itertools.product(*map(range, kernel_size)))
-        y, winner = _running_max(view, offsets, nan_aware=False)
-        if floating and np.isnan(y).any():  # rare: redo with comparisons that see NaN
-            y, winner = _running_max(view, offsets, nan_aware=True)
+        y, winner, offsets = _max_and_winner(x, kernel_size, stride, padding, dilation)
         if any(before or after for before, after in padding):
             # A padded window of -inf may elect padding: flat indices, clipped to x
             ctx.save_for_backward(_flat_positions(winner, x.shape, offsets, stride, padding,
@@ -184,3 +198,26 @@ class MaxPoolSelect(Function):
         return MaxPoolRoute.apply(y_bar, winner, input_shape=a.shape,
                                   **{key: ctx.params[key] for key in
                                      ("kernel_size", "stride", "dilation")}), None
+
+
+@register
+class MaxUnpool(Function):
+    """z = zeros (planes, plane_size) with each x[p, i] written at z[p, index[p, i]]: the
+    inverse of max pooling given its indices (`index` a constant).
+
+    VJP: x_bar[p, i] = z_bar[p, index[p, i]], a gather, as PyTorch: where overlapping
+    windows shared a maximum, each copy reads the gradient (the copies hold one value).
+    """
+
+    name = "max_unpool"
+
+    @staticmethod
+    def forward(ctx, x, index=None, plane_size=0):
+        z = np.zeros((x.shape[0], plane_size), x.dtype)
+        np.put_along_axis(z, index, x, axis=1)
+        return z
+
+    @staticmethod
+    def backward(ctx, z_bar):
+        index = ctx.params["index"]
+        return z_bar[np.arange(index.shape[0])[:, None], index]

@@ -1,5 +1,6 @@
 """Reordering, repeating, splitting and indexing along axes: flip, roll, repeat, tile,
-split, chunk, tril, triu, diagonal, gather, scatter, scatter_add, index_select,
+split, chunk, tril, triu, diagonal, gather, scatter, scatter_add, scatter_reduce,
+index_select,
 masked_fill, sort, argsort, topk.
 
 All are compositions of existing primitives: reading by index is `getitem` (whose VJP adds
@@ -24,6 +25,18 @@ if TYPE_CHECKING:
     from minigrad.tensor.core import Tensor
 
 SortResult = namedtuple("SortResult", ["values", "indices"])
+SCATTER_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+SCATTER_REDUCE_NAMES = {"add": "sum", "multiply": "prod"}  # Tensor.scatter's spellings
+
+
+def _identity(reduce: str, dtype: np.dtype):
+    """The value that leaves the reduction unchanged: 0, 1, or the lowest/highest value."""
+    floating = dtype.kind == "f"
+    if reduce == "amax":
+        return -np.inf if floating else np.iinfo(dtype).min
+    if reduce == "amin":
+        return np.inf if floating else np.iinfo(dtype).max
+    return 1 if reduce == "prod" else 0
 
 
 def _integer_index(op: str, index, size: int | None = None, what: str = "index") -> np.ndarray:
@@ -183,11 +196,20 @@ class Indexing:
         src, _, where = self._scattered("scatter_add", dim, index, src)
         return self + prim.index_add.apply(src, shape=self.shape, index=where)
 
-    def scatter(self, dim: int, index, src=None, *, value=None) -> Tensor:
+    def scatter(self, dim: int, index, src=None, *, value=None, reduce: str | None = None
+                ) -> Tensor:
         """self with `src[i][j]` (or `value`) written at `[index[i][j]][j]` (dim 0). Where an
-        index repeats, the last write in row-major order wins."""
+        index repeats, the last write in row-major order wins. With `reduce="add"` or
+        `"multiply"`, each value is added to (multiplied into) what is there instead, as
+        `scatter_reduce(..., "sum" | "prod")`; unlike PyTorch, this is differentiable."""
         if (src is None) == (value is None):
             raise TypeError("scatter: give exactly one of src and value")
+        if reduce is not None:
+            if reduce not in SCATTER_REDUCE_NAMES:
+                raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r} "
+                                 f"(scatter_reduce has {SCATTER_REDUCTIONS})")
+            return self._scatter_reduce("scatter", dim, index, value if src is None else src,
+                                        SCATTER_REDUCE_NAMES[reduce], True)
         src, index, where = self._scattered("scatter", dim, index,
                                             value if src is None else src)
         targets = np.ravel_multi_index(where, self.shape).ravel()
@@ -196,6 +218,55 @@ class Indexing:
         hit = writer >= 0
         written = src.reshape(-1)[np.where(hit, writer, 0)].reshape(self.shape)
         return prim.where.apply(self.wrap(hit.reshape(self.shape)), written, self)
+
+    def scatter_reduce(self, dim: int, index, src, reduce: str, *,
+                       include_self: bool = True) -> Tensor:
+        """self with each `src[i][j]` combined into `[index[i][j]][j]` (dim 0) by `reduce`:
+        "sum", "prod", "mean", "amax" or "amin". With `include_self=False`, self's value
+        takes no part where an index points, and stays where none does.
+
+        Built from differentiable pieces, so every order of gradient works: the values that
+        meet at each position of self are laid out in a row of slots (index_add), padded
+        with the reduction's identity, and the rows reduced; amax and amin split the
+        gradient evenly among ties, as PyTorch."""
+        return self._scatter_reduce("scatter_reduce", dim, index, src, reduce, include_self)
+
+    def _scatter_reduce(self, op: str, dim: int, index, src, reduce: str,
+                        include_self: bool) -> Tensor:
+        if reduce not in SCATTER_REDUCTIONS:
+            raise ValueError(f"{op}: reduce must be one of {SCATTER_REDUCTIONS}, "
+                             f"got {reduce!r}")
+        src, _, where = self._scattered(op, dim, index, src)
+        targets = np.ravel_multi_index(where, self.shape).ravel()
+        size = math.prod(self.shape)
+        hits = np.bincount(targets, minlength=size)
+        order = np.argsort(targets, kind="stable")  # the k-th value to reach a position
+        rank = np.empty_like(targets)  # goes to its slot k (after self's, if included)
+        rank[order] = np.arange(targets.size) - np.searchsorted(targets[order], targets[order])
+        first = int(include_self)
+        width = max(1, first + int(hits.max(initial=0)))  # amax/amin need a slot
+        slots = prim.index_add.apply(src.reshape(-1), shape=(size, width),
+                                     index=(targets, rank + first))
+        if include_self:
+            slots = slots + prim.index_add.apply(self.reshape(-1), shape=(size, width),
+                                                 index=(np.arange(size), 0))
+        counts = hits + first
+        empty = np.arange(width) >= counts[:, None]
+        if empty.any():  # pad with the identity, so that a short row reduces to its values
+            slots = slots + self.wrap(np.where(empty, _identity(reduce, self.dtype), 0)
+                                      .astype(self.dtype))
+        if reduce == "mean":
+            total, count = slots.sum(1), self.wrap(np.maximum(counts, 1).astype(self.dtype))
+            # integers: PyTorch rounds the mean down (no gradient to keep)
+            reduced = self.wrap(total.data // count.data) if self.dtype.kind in "iu" else \
+                total / count
+        else:
+            reduced = {"sum": slots.sum, "prod": slots.prod, "amax": slots.amax,
+                       "amin": slots.amin}[reduce](1)
+        reduced = reduced.reshape(self.shape)
+        if include_self:
+            return reduced
+        return prim.where.apply(self.wrap((hits > 0).reshape(self.shape)), reduced, self)
 
     def index_select(self, dim: int, index) -> Tensor:
         """The entries `index` (a 1-D integer tensor) along `dim`."""

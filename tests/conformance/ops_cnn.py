@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch.nn.functional as tnf
 
+import minigrad as mg
 import minigrad.nn.functional as F  # noqa: N812 - PyTorch's spelling
 from conformance import samples as gen
 from conformance.opinfo import Difference, OpInfo, Sample
@@ -48,14 +49,35 @@ def _pool_samples(dtype, avg: bool):
                            "count_include_pad=False"),
                     Sample((x, 2), {"divisor_override": 3}, "divisor_override")]
     else:
-        samples.append(Sample((x, 2), {"stride": 2, "dilation": 2}, "dilation"))
+        samples += [Sample((x, 2), {"stride": 2, "dilation": 2}, "dilation"),
+                    Sample((ties, 3), {"stride": 2, "padding": 1, "return_indices": True},
+                           "return_indices, ties, padded"),
+                    Sample((x[0], (3, 2)), {"stride": (2, 1), "ceil_mode": True, "dilation":
+                           (1, 2), "return_indices": True}, "return_indices, unbatched")]
     return samples
 
 
-def _pool1d_samples(dtype):
+def _unpool_samples(dtype):
+    """Values with the indices max_pool2d returns: 2x2 windows of a 4x4 plane, and 3x3
+    windows (stride 2, padding 1) of a 5x5 plane given back its size."""
+    x = gen.normal((2, 3, 4, 4), dtype, 3)
+    y, indices = F.max_pool2d(mg.tensor(x), 2, return_indices=True)
+    wide = gen.normal((2, 3, 5, 5), dtype, 4)
+    y_wide, indices_wide = F.max_pool2d(mg.tensor(wide), 3, 2, 1, return_indices=True)
+    return [Sample((y.numpy(), indices.numpy(), 2), {}, "2x2", second_order=True),
+            Sample((y_wide.numpy(), indices_wide.numpy(), 3, 2, 1),
+                   {"output_size": (2, 3, 6, 5)}, "overlapping, output_size"),
+            Sample((y.numpy()[0], indices.numpy()[0], 2), {}, "unbatched")]
+
+
+def _pool1d_samples(dtype, avg: bool = True):
     x = gen.normal((2, 3, 9), dtype)
-    return [Sample((x, 3), {"stride": 2, "padding": 1}, "padded", second_order=True),
-            Sample((x, 2), {"ceil_mode": True}, "ceil_mode")]
+    samples = [Sample((x, 3), {"stride": 2, "padding": 1}, "padded", second_order=True),
+               Sample((x, 2), {"ceil_mode": True}, "ceil_mode")]
+    if not avg:
+        samples.append(Sample((x, 3), {"stride": 2, "padding": 1, "return_indices": True},
+                              "return_indices"))
+    return samples
 
 
 def _adaptive_samples(dtype, size):
@@ -115,7 +137,15 @@ OPS = [
            ("F.max_pool2d", "max_pool", "max_pool_route", "max_pool_select")),
     OpInfo("F.avg_pool2d", F.avg_pool2d, tnf.avg_pool2d, lambda d: _pool_samples(d, True),
            ("F.avg_pool2d",)),
-    OpInfo("F.max_pool1d", F.max_pool1d, tnf.max_pool1d, _pool1d_samples, ("F.max_pool1d",)),
+    OpInfo("F.max_pool1d", F.max_pool1d, tnf.max_pool1d, lambda d: _pool1d_samples(d, False),
+           ("F.max_pool1d",)),
+    OpInfo("F.max_unpool2d", F.max_unpool2d, tnf.max_unpool2d, _unpool_samples,
+           ("F.max_unpool2d", "max_unpool")),
+    OpInfo("F.max_unpool1d", F.max_unpool1d, tnf.max_unpool1d, lambda d: [
+        Sample((gen.normal((2, 3, 4), d), np.array([[[0, 3, 5, 6]] * 3] * 2), 2), {},
+               "default size", second_order=True),
+        Sample((gen.normal((3, 2), d), np.array([[1, 4]] * 3), 2), {"output_size": [5]},
+               "unbatched, output_size")], ("F.max_unpool1d",)),
     OpInfo("F.avg_pool1d", F.avg_pool1d, tnf.avg_pool1d, _pool1d_samples, ("F.avg_pool1d",)),
     OpInfo("F.adaptive_avg_pool2d", F.adaptive_avg_pool2d, tnf.adaptive_avg_pool2d,
            lambda d: _adaptive_samples(d, 2), ("F.adaptive_avg_pool2d",)),

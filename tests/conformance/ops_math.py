@@ -8,7 +8,7 @@ import torch
 
 import minigrad as mg
 from conformance import samples as gen
-from conformance.opinfo import OpInfo, Sample
+from conformance.opinfo import Difference, OpInfo, Sample
 
 
 def _unit(shape, dtype, seed=0):
@@ -95,7 +95,20 @@ OPS = [
                              {}, "batched, implicit"),
                       Sample(("ij,k->jki", gen.normal((2, 3), d), gen.normal((2,), d, 1)), {},
                              "outer"),
-                      Sample(("i,i->", gen.normal((4,), d), gen.normal((4,), d, 1)), {}, "dot")],
+                      Sample(("i,i->", gen.normal((4,), d), gen.normal((4,), d, 1)), {}, "dot"),
+                      Sample(("...ij,...jk", gen.normal((2, 1, 1, 3), d),
+                              gen.normal((4, 3, 2), d, 1)), {}, "ellipsis, broadcast batch"),
+                      Sample(("b...,b...->...", gen.normal((2, 3), d), gen.normal((2, 1), d, 1)),
+                             {}, "ellipsis in the middle, size-1 broadcast"),
+                      Sample(("ii->i", gen.normal((3, 3), d)), {}, "diagonal",
+                             second_order=True),
+                      Sample(("ii", gen.normal((3, 3), d)), {}, "trace, implicit"),
+                      Sample(("iij,jk->k", gen.normal((2, 2, 3), d), gen.normal((3, 2), d, 1)),
+                             {}, "repeated index in one operand"),
+                      Sample(("...ii->...i", gen.normal((2, 3, 3), d)), {}, "batched diagonal"),
+                      Sample((gen.normal((2, 2, 3), d), [Ellipsis, 1, 30],
+                              gen.normal((3, 4), d, 1), [30, 2], [2, Ellipsis]), {},
+                             "sublist form")],
            ("einsum", "mg.einsum")),
     # reorder, repeat, split, triangles
     _method("flip", lambda d: _along(d, (((0, 1),), {}), ((1,), {}))),
@@ -116,6 +129,25 @@ OPS = [
     _method("scatter", lambda d: _along(d, ((0, INDEX[:1] % 3, gen.normal((1, 3), d, 1)), {}),
                                         ((1, np.array([[0, 2], [1, 3], [3, 0]]),
                                           gen.normal((3, 2), d, 1)), {}))),
+    _method("scatter_reduce", lambda d: _along(d, *(
+        ((1, INDEX, gen.normal((3, 3), d, 1), reduce), {"include_self": include_self})
+        for reduce in ("sum", "prod", "mean", "amax", "amin") for include_self in (True, False)
+    )), differences=(Difference(
+        "scatter_reduce(..., \"amax\" or \"amin\", include_self=False) splits the gradient "
+        "only among the source values that tie for the result",
+        "PyTorch also counts self in the split when it equals the result, though self gets "
+        "no gradient, so its gradients there add up to less than the incoming one"),)),
+    OpInfo("scatter(reduce=)",
+           lambda x, *a, **k: x.scatter(*a, **k), lambda x, *a, **k: x.scatter(*a, **k),
+           lambda d: [Sample((gen.normal((3, 4), d), 1, INDEX, gen.normal((3, 3), d, 1)),
+                             {"reduce": reduce}, f"{reduce}, repeated indices", grad=False)
+                      for reduce in ("add", "multiply")] + [
+               Sample((gen.normal((3, 4), d), 0, INDEX[:2] % 3, 1.5), {"reduce": reduce},
+                      f"{reduce}, a scalar", grad=False) for reduce in ("add", "multiply")],
+           ("Tensor.scatter",), differences=(Difference(
+               "Tensor.scatter(..., reduce=\"add\" or \"multiply\") is differentiable (as "
+               "scatter_reduce with \"sum\" or \"prod\")",
+               "PyTorch raises 'derivative for aten::scatter is not implemented' there"),)),
     _method("index_select", lambda d: _along(d, ((1, np.array([3, 0, 3])), {}))),
     _method("masked_fill", lambda d: _along(d, ((gen.normal((3, 4), d, 5) > 0, -1.5), {}))),
     # sorting (values differentiable, indices constant)
