@@ -18,12 +18,22 @@ _default_float = np.dtype(np.float32)
 
 
 def get_default_dtype() -> np.dtype:
-    """The floating dtype used for Python numbers, factories and parameter init."""
+    """The floating dtype used for Python numbers, factories and parameter init.
+
+    >>> mg.get_default_dtype()
+    dtype('float32')
+    """
     return _default_float
 
 
 def set_default_dtype(dtype) -> None:
-    """Set the default floating dtype (`numpy.float32` or `numpy.float64`)."""
+    """Set the default floating dtype (`numpy.float32` or `numpy.float64`).
+
+    >>> mg.set_default_dtype(np.float64)
+    >>> mg.tensor([1.0]).dtype
+    dtype('float64')
+    >>> mg.set_default_dtype(np.float32)
+    """
     global _default_float
     dtype = np.dtype(dtype)
     if dtype not in _FLOAT_DTYPES:

@@ -15,7 +15,15 @@ _ids = itertools.count()
 
 
 class RemovableHandle:
-    """Returned when a hook is registered: `remove()` unregisters it."""
+    """Returned when a hook is registered: `remove()` unregisters it.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> handle = x.register_hook(lambda grad: grad * 10)
+    >>> x.sum().backward()
+    >>> handle.remove()
+    >>> x.grad
+    tensor([10., 10.], dtype=float32)
+    """
 
     __slots__ = ("_hooks", "id")
 

@@ -22,7 +22,15 @@ from minigrad.tensor import Tensor
 
 
 class GradcheckError(AssertionError):
-    """Analytic and numeric gradients disagree; the message says where and by how much."""
+    """Analytic and numeric gradients disagree; the message says where and by how much.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> try:
+    ...     gradcheck(lambda x: x * x.detach(), [x])
+    ... except GradcheckError as error:
+    ...     print(str(error)[:40])
+    gradcheck: the gradient of input 0 (shap
+    """
 
 
 def _as_outputs(result, caller: str = "gradcheck") -> tuple[Tensor, ...]:
@@ -73,6 +81,12 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     Inputs that are floating tensors are copied to float64; those with `requires_grad`
     are checked. Returns True, or raises `GradcheckError` (False with
     `raise_exception=False`) naming the input, the worst element, and both values.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> gradcheck(lambda x: (x * x).sum(), [x])
+    True
+    >>> gradcheck(lambda x: x * x.detach(), [x], raise_exception=False)
+    False
     """
     inputs = _to_float64(inputs)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -131,6 +145,10 @@ def gradgradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float
 
     The VJP is computed with `create_graph=True`, so every VJP rule along the way must
     itself be differentiable and correct.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> gradgradcheck(lambda x: (x ** 3).sum(), [x])
+    True
     """
     inputs = _to_float64(inputs)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]

@@ -49,6 +49,14 @@ class AnomalyError(FloatingPointError):
     `except FloatingPointError` catches it as well. Attributes: `op` (the op's name),
     `phase` (`"forward"` or `"backward"`) and `trace` (a `traceback.StackSummary` of the
     user's code that created the op, or None if it was created outside detection).
+
+    >>> x = mg.tensor([1.0, 0.0])
+    >>> try:
+    ...     with mg.detect_anomaly():
+    ...         y = x.log()
+    ... except mg.autograd.AnomalyError as error:
+    ...     print(error.op, error.phase)
+    log forward
     """
 
     def __init__(self, message: str, op: str, phase: str,
@@ -169,7 +177,14 @@ _switch = _Switch()
 
 
 def is_anomaly_enabled() -> bool:
-    """True while some `detect_anomaly()` block is active."""
+    """True while some `detect_anomaly()` block is active.
+
+    >>> mg.autograd.is_anomaly_enabled()
+    False
+    >>> with mg.detect_anomaly():
+    ...     print(mg.autograd.is_anomaly_enabled())
+    True
+    """
     return bool(_anomaly.enabled)
 
 
@@ -180,6 +195,13 @@ class detect_anomaly:
     (`@detect_anomaly()`); nested use is fine. Errors name the op (`'log'`), the shapes,
     and the line of user code that created the op. Checking costs a stack walk and a
     finiteness test per op, so use it to debug, not to train.
+
+    >>> x = mg.tensor([0.0], requires_grad=True)
+    >>> with mg.detect_anomaly():
+    ...     y = x.log()
+    Traceback (most recent call last):
+        ...
+    minigrad.autograd.anomaly.AnomalyError: detect_anomaly: 'log' produced -inf ...
     """
 
     def __enter__(self) -> detect_anomaly:

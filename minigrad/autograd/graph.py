@@ -21,6 +21,11 @@ def topological_order(roots: Iterable[Node]) -> list[Node]:
 
     This is the order backward needs: when a node is reached, all its consumers have been
     processed. Iterative depth-first search, linear in the size of the graph.
+
+    >>> x = mg.tensor(2.0, requires_grad=True)
+    >>> y = (x * 3).exp()
+    >>> [node.name for node in topological_order([y.grad_fn])]
+    ['exp', 'mul']
     """
     order: list[Node] = []
     visited: set[Node] = set()

@@ -31,6 +31,15 @@ class BackwardStep:
     hooks); `input_grads` is aligned with `node.inputs`: the gradient sent to each input,
     summed to that input's shape and cast to its dtype, or None where none flows (the input
     needs no gradient, or the VJP returned none).
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> with record_backward() as record:
+    ...     (x * x).sum().backward()
+    >>> step = record.steps[-1]
+    >>> step.node.name, step.grad
+    ('mul', tensor([1., 1.], dtype=float32))
+    >>> step.input_grads
+    (tensor([1., 2.], dtype=float32), tensor([1., 2.], dtype=float32))
     """
 
     node: Node
@@ -41,7 +50,16 @@ class BackwardStep:
 @dataclass(eq=False)
 class BackwardRecord:
     """What one or more backward passes did, in order: `steps` (one per VJP call) and
-    `leaf_grads`, the (leaf, gradient) pairs delivered to leaves, after their hooks."""
+    `leaf_grads`, the (leaf, gradient) pairs delivered to leaves, after their hooks.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> with record_backward() as record:
+    ...     (x * x).sum().backward()
+    >>> [step.node.name for step in record.steps]
+    ['sum', 'mul']
+    >>> [(leaf is x, grad) for leaf, grad in record.leaf_grads]
+    [(True, tensor([2., 4.], dtype=float32))]
+    """
 
     steps: list[BackwardStep] = field(default_factory=list)
     leaf_grads: list[tuple[Tensor, Tensor]] = field(default_factory=list)
@@ -64,6 +82,12 @@ class record_backward:
 
     A context manager whose value is the `BackwardRecord`. Blocks nest: the inner one
     records, the outer one resumes after it.
+
+    >>> x = mg.tensor(3.0, requires_grad=True)
+    >>> with record_backward() as record:
+    ...     (x * x).backward()
+    >>> len(record.steps), record.leaf_grads[0][1]
+    (1, tensor(6., dtype=float32))
     """
 
     def __init__(self) -> None:

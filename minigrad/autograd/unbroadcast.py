@@ -19,6 +19,9 @@ def sum_to_shape(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
 
     Broadcasting repeats a value along new leading axes and along axes of length 1; each
     repetition sends gradient back, so the source's gradient is the sum over those axes.
+
+    >>> sum_to_shape(mg.ones(4, 2, 3), (1, 3))
+    tensor([[8., 8., 8.]], dtype=float32)
     """
     if grad.shape == shape:
         return grad

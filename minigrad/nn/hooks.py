@@ -30,13 +30,29 @@ global_forward_hooks: dict[int, ForwardHook] = {}
 
 def register_module_forward_pre_hook(hook: ForwardPreHook) -> RemovableHandle:
     """Call `hook(module, inputs)` before every module's forward; a returned value replaces
-    the inputs (a tuple, or a single value meaning a 1-tuple)."""
+    the inputs (a tuple, or a single value meaning a 1-tuple).
+
+    >>> called = []
+    >>> handle = register_module_forward_pre_hook(
+    ...     lambda module, inputs: called.append(type(module).__name__))
+    >>> y = nn.Sequential(nn.Linear(3, 2), nn.ReLU())(mg.ones(1, 3))
+    >>> handle.remove()
+    >>> called
+    ['Sequential', 'Linear', 'ReLU']
+    """
     return add_hook(global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook: ForwardHook) -> RemovableHandle:
     """Call `hook(module, inputs, output)` after every module's forward, nested calls
-    included; a returned value replaces the output."""
+    included; a returned value replaces the output.
+
+    >>> shapes = []
+    >>> with register_module_forward_hook(lambda module, inputs, out: shapes.append(out.shape)):
+    ...     y = nn.Sequential(nn.Linear(3, 4), nn.ReLU())(mg.ones(1, 3))
+    >>> shapes
+    [(1, 4), (1, 4), (1, 4)]
+    """
     return add_hook(global_forward_hooks, hook)
 
 

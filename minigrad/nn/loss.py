@@ -20,7 +20,12 @@ class _Loss(Module):
 
 
 class MSELoss(_Loss):
-    """Mean squared error: (x - target)^2, reduced."""
+    """Mean squared error: (x - target)^2, reduced.
+
+    >>> loss_fn = nn.MSELoss()
+    >>> loss_fn(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 4.0]))
+    tensor(2., dtype=float32)
+    """
 
     def forward(self, x: Tensor, target) -> Tensor:
         return F.mse_loss(x, target, reduction=self.reduction)
@@ -28,7 +33,12 @@ class MSELoss(_Loss):
 
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits against integer class targets, with optional label smoothing
-    and an `ignore_index` whose targets count for nothing."""
+    and an `ignore_index` whose targets count for nothing.
+
+    >>> loss_fn = nn.CrossEntropyLoss()
+    >>> loss_fn(mg.tensor([[0.0, 0.0], [0.0, 0.0]]), mg.tensor([0, 1]))
+    tensor(0.6931, dtype=float32)
+    """
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0,
                  ignore_index: int = -100, *, weight: Tensor | None = None) -> None:
@@ -54,7 +64,12 @@ class CrossEntropyLoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of logits against targets in [0, 1], computed stably;
-    `pos_weight` weighs the positive term, `weight` each element."""
+    `pos_weight` weighs the positive term, `weight` each element.
+
+    >>> loss_fn = nn.BCEWithLogitsLoss()
+    >>> loss_fn(mg.tensor([0.0, 0.0]), mg.tensor([1.0, 0.0]))
+    tensor(0.6931, dtype=float32)
+    """
 
     def __init__(self, weight=None, reduction: str = "mean", pos_weight=None) -> None:
         super().__init__(reduction)

@@ -18,7 +18,11 @@ from minigrad.tensor import Tensor
 
 
 class IncompatibleKeys(NamedTuple):
-    """What `load_state_dict(strict=False)` did not match."""
+    """What `load_state_dict(strict=False)` did not match.
+
+    >>> nn.Linear(3, 2).load_state_dict({"weight": mg.zeros(2, 3)}, strict=False)
+    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -67,7 +71,11 @@ class Module:
 
     def forward(self, *args, **kwargs):
         """The module's computation; every subclass defines it. Call the module
-        (`module(x)`), not `forward`, so that the hooks run around it."""
+        (`module(x)`), not `forward`, so that the hooks run around it.
+
+        >>> nn.ReLU().forward(mg.tensor([-1.0, 1.0]))
+        tensor([0., 1.], dtype=float32)
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
@@ -137,7 +145,13 @@ class Module:
         object.__delattr__(self, name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register `param` (or a placeholder None) under `name`."""
+        """Register `param` (or a placeholder None) under `name`.
+
+        >>> m = Module()
+        >>> m.register_parameter("w", Parameter(np.ones(2)))
+        >>> [name for name, _ in m.named_parameters()]
+        ['w']
+        """
         self._check_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -148,7 +162,13 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Register a tensor that is state but not learned (running statistics, counters).
-        Persistent buffers are part of `state_dict()`."""
+        Persistent buffers are part of `state_dict()`.
+
+        >>> m = Module()
+        >>> m.register_buffer("count", mg.zeros(1))
+        >>> list(m.state_dict())
+        ['count']
+        """
         self._check_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
@@ -161,7 +181,15 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register a submodule under `name` (which may be a number, as in Sequential)."""
+        """Register a submodule under `name` (which may be a number, as in Sequential).
+
+        >>> m = Module()
+        >>> m.add_module("head", nn.Linear(3, 2))
+        >>> m
+        Module(
+          (head): Linear(in_features=3, out_features=2, bias=True)
+        )
+        """
         self._check_name(name, "module", "_modules")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
@@ -178,7 +206,11 @@ class Module:
     # --- traversal ------------------------------------------------------------------
     def named_modules(self, memo: set | None = None,
                       prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every submodule, depth first, each once, with its dotted name."""
+        """This module and every submodule, depth first, each once, with its dotted name.
+
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).named_modules()]
+        ['', '0', '1']
+        """
         memo = set() if memo is None else memo
         stack = [(prefix, self)]
         while stack:
@@ -201,7 +233,11 @@ class Module:
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """(name, module) for each direct submodule, each once, in assignment order."""
+        """(name, module) for each direct submodule, each once, in assignment order.
+
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).named_children()]
+        ['0', '1']
+        """
         seen = set()
         for name, module in self._modules.items():
             if module is not None and module not in seen:
@@ -229,7 +265,11 @@ class Module:
 
     def named_parameters(self, prefix: str = "",
                          recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) pairs; a parameter shared by two modules appears once."""
+        """(dotted name, parameter) pairs; a parameter shared by two modules appears once.
+
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 2)).named_parameters()]
+        ['0.weight', '0.bias']
+        """
         return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
@@ -244,7 +284,11 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
         """(dotted name, buffer) pairs: state that is saved but not trained
-        (`running_mean`, `running_var`, ...)."""
+        (`running_mean`, `running_var`, ...).
+
+        >>> [name for name, _ in nn.BatchNorm1d(4).named_buffers()]
+        ['running_mean', 'running_var', 'num_batches_tracked']
+        """
         return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
@@ -258,7 +302,11 @@ class Module:
 
     # --- modes and gradients --------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (dropout active, BatchNorm uses batch statistics) recursively."""
+        """Set training mode (dropout active, BatchNorm uses batch statistics) recursively.
+
+        >>> model.train().training
+        True
+        """
         if not isinstance(mode, bool):
             raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
         for module in self.modules():
@@ -266,11 +314,21 @@ class Module:
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode recursively: `train(False)`."""
+        """Set evaluation mode recursively: `train(False)`.
+
+        >>> model.eval().training
+        False
+        """
         return self.train(False)
 
     def zero_grad(self) -> None:
-        """Set every parameter's `.grad` to None (the next backward starts afresh)."""
+        """Set every parameter's `.grad` to None (the next backward starts afresh).
+
+        >>> model(mg.ones(4, 3)).sum().backward()
+        >>> model.zero_grad()
+        >>> model.weight.grad is None
+        True
+        """
         for param in self.parameters():
             param.grad = None
 
@@ -278,7 +336,11 @@ class Module:
         """Convert every floating parameter and buffer to `dtype`, in place, and return the
         module: `model.to(np.float64)`, `model.double()`. The parameters stay the same
         objects (an optimizer holding them keeps working); their gradients are converted
-        too. Integer buffers (counters) are left alone, as in PyTorch."""
+        too. Integer buffers (counters) are left alone, as in PyTorch.
+
+        >>> model.to(np.float64).weight.dtype
+        dtype('float64')
+        """
         for arg in args:
             if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
                 device = arg
@@ -299,15 +361,27 @@ class Module:
         return self
 
     def float(self) -> Module:
-        """`to(float32)`."""
+        """`to(float32)`.
+
+        >>> model.double().float().weight.dtype
+        dtype('float32')
+        """
         return self.to(np.float32)
 
     def double(self) -> Module:
-        """`to(float64)`."""
+        """`to(float64)`.
+
+        >>> model.double().bias.dtype
+        dtype('float64')
+        """
         return self.to(np.float64)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Set `requires_grad` on every parameter (False freezes the module); returns it."""
+        """Set `requires_grad` on every parameter (False freezes the module); returns it.
+
+        >>> model.requires_grad_(False).weight.requires_grad
+        False
+        """
         for param in self.parameters():
             param.requires_grad = requires_grad
         return self
@@ -315,7 +389,11 @@ class Module:
     # --- state ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Tensor]:
         """Parameters and persistent buffers by dotted name, as tensors sharing their data
-        (save them with `minigrad.save`; copy them to keep a snapshot)."""
+        (save them with `minigrad.save`; copy them to keep a snapshot).
+
+        >>> list(model.state_dict())
+        ['weight', 'bias']
+        """
         state = {}
         for module_name, module in self.named_modules():
             dot = f"{module_name}." if module_name else ""
@@ -332,7 +410,13 @@ class Module:
         so optimizers holding the parameters keep working.
 
         Shapes must match. With `strict`, the keys must match exactly; either way, the error
-        (or the returned `IncompatibleKeys`) names the missing and unexpected keys."""
+        (or the returned `IncompatibleKeys`) names the missing and unexpected keys.
+
+        >>> model.load_state_dict({"weight": mg.zeros(2, 3), "bias": mg.ones(2)})
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> model(mg.ones(1, 3))
+        tensor([[1., 1.]], dtype=float32, grad_fn=<linear>)
+        """
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict, got {type(state_dict).__name__}")
         targets = {}
@@ -369,17 +453,33 @@ class Module:
     # --- hooks ----------------------------------------------------------------------
     def register_forward_pre_hook(self, hook: _hooks.ForwardPreHook) -> _hooks.RemovableHandle:
         """Call `hook(module, inputs)` before each forward of this module; a returned value
-        replaces the inputs."""
+        replaces the inputs.
+
+        >>> handle = model.register_forward_pre_hook(lambda module, inputs: print(inputs[0].shape))
+        >>> y = model(mg.ones(4, 3))
+        (4, 3)
+        >>> handle.remove()
+        """
         return _hooks.add_hook(self._forward_pre_hooks, hook)
 
     def register_forward_hook(self, hook: _hooks.ForwardHook) -> _hooks.RemovableHandle:
         """Call `hook(module, inputs, output)` after each forward of this module; a returned
-        value replaces the output."""
+        value replaces the output.
+
+        >>> handle = model.register_forward_hook(lambda module, inputs, out: print(out.shape))
+        >>> y = model(mg.ones(4, 3))
+        (4, 2)
+        >>> handle.remove()
+        """
         return _hooks.add_hook(self._forward_hooks, hook)
 
     # --- printing -------------------------------------------------------------------
     def extra_repr(self) -> str:
-        """The text inside this module's parentheses in `repr` (its settings)."""
+        """The text inside this module's parentheses in `repr` (its settings).
+
+        >>> nn.Linear(3, 2).extra_repr()
+        'in_features=3, out_features=2, bias=True'
+        """
         return ""
 
     def __repr__(self) -> str:

@@ -75,6 +75,13 @@ class PopulationNorm(Module):
     mean (the paper's x_hat = x - E[x]); `affine=False` drops weight and bias.
 
     Buffers: `mean`, `var`, `steps_since_refresh`, `num_refreshes`.
+
+    >>> norm = nn.PopulationNorm(2)
+    >>> norm.refresh(mg.tensor([[1.0, 10.0], [3.0, 30.0]]))
+    >>> norm.mean, norm.var
+    (tensor([ 2., 20.], dtype=float32), tensor([  1., 100.], dtype=float32))
+    >>> norm(mg.tensor([[3.0, 10.0]]))
+    tensor([[ 1., -1.]], dtype=float32, grad_fn=<add>)
     """
 
     def __init__(self, num_features: int, every: int = 1, eps: float = 1e-5,
@@ -164,7 +171,12 @@ def refresh_population_norms(model: Module, data, batch_size: int | None = None,
     The model runs in evaluation mode without recording a graph (its modes are restored).
     With `batch_size=None` one forward pass over all of `data` does it: each layer
     refreshes from its input just before normalizing it, so the layers above see the new
-    statistics. With a `batch_size`, each due layer takes one pass over the batches."""
+    statistics. With a `batch_size`, each due layer takes one pass over the batches.
+
+    >>> model = nn.Sequential(nn.Linear(2, 2), nn.PopulationNorm(2))
+    >>> nn.refresh_population_norms(model, mg.randn(16, 2))
+    ['1']
+    """
     due = [(name, m) for name, m in model.named_modules()
            if isinstance(m, PopulationNorm) and (force or m.due)]
     if not due:

@@ -118,7 +118,15 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay: p = p (1 - lr lambda) before the Adam step, instead
-    of adding lambda p to the gradient. Default weight_decay = 0.01, as PyTorch."""
+    of adding lambda p to the gradient. Default weight_decay = 0.01, as PyTorch.
+
+    >>> w = mg.ones(1, requires_grad=True)
+    >>> opt = mg.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> w.grad = mg.zeros(1)
+    >>> opt.step()
+    >>> w
+    tensor([0.95], dtype=float32, requires_grad=True)
+    """
 
     _decoupled_weight_decay = True
 

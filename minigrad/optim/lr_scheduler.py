@@ -10,7 +10,17 @@ from minigrad.optim.optimizer import Optimizer
 
 class LRScheduler:
     """Base class: `last_epoch` counts `step()` calls; `get_last_lr()` returns the rates
-    set last; `state_dict()`/`load_state_dict()` save and restore the schedule."""
+    set last; `state_dict()`/`load_state_dict()` save and restore the schedule.
+
+    >>> class Halving(mg.optim.LRScheduler):
+    ...     def lr_at(self, base_lr, epoch):
+    ...         return base_lr / 2 ** epoch
+    >>> schedule = Halving(mg.optim.SGD(model.parameters(), lr=1.0))
+    >>> schedule.step()
+    >>> schedule.step()
+    >>> schedule.get_last_lr()
+    [0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):

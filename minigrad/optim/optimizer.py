@@ -24,6 +24,11 @@ class Optimizer:
     "params" entry and options that override `defaults` for that group.
 
     Subclasses implement `step()`; `zero_grad()` sets every `.grad` to None.
+
+    >>> w, b = mg.zeros(2, requires_grad=True), mg.zeros(1, requires_grad=True)
+    >>> opt = mg.optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    >>> [group["lr"] for group in opt.param_groups]
+    [0.1, 0.5]
     """
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:

@@ -60,42 +60,81 @@ class Arithmetic:
         return self + (other if alpha == 1 else self._operand(other) * alpha)
 
     def sub(self, other, *, alpha=1) -> Tensor:
-        """`self - alpha * other`; `subtract` is the same."""
+        """`self - alpha * other`; `subtract` is the same.
+
+        >>> mg.tensor([3.0, 4.0]).sub(1.0, alpha=2)
+        tensor([1., 2.], dtype=float32)
+        """
         return self - (other if alpha == 1 else self._operand(other) * alpha)
 
     def mul(self, other) -> Tensor:
-        """`self * other`; `multiply` is the same."""
+        """`self * other`; `multiply` is the same.
+
+        >>> mg.tensor([1.0, 2.0]).mul(3.0)
+        tensor([3., 6.], dtype=float32)
+        """
         return self * other
 
     def div(self, other, *, rounding_mode: str | None = None) -> Tensor:
-        """`self / other` (true division); `true_divide` is the same."""
+        """`self / other` (true division); `true_divide` is the same.
+
+        >>> mg.tensor([1.0, 3.0]).div(2.0)
+        tensor([0.5, 1.5], dtype=float32)
+        """
         if rounding_mode is not None:
             raise ValueError(f"div: rounding_mode={rounding_mode!r} is not supported (only "
                              "true division, rounding_mode=None)")
         return self / other
 
     def pow(self, exponent) -> Tensor:
-        """`self ** exponent`."""
+        """`self ** exponent`.
+
+        >>> mg.tensor([2.0, 3.0]).pow(2)
+        tensor([4., 9.], dtype=float32)
+        """
         return self**exponent
 
     def neg(self) -> Tensor:
-        """`-self`; `negative` is the same."""
+        """`-self`; `negative` is the same.
+
+        >>> mg.tensor([1.0, -2.0]).neg()
+        tensor([-1.,  2.], dtype=float32)
+        """
         return -self
 
     def square(self) -> Tensor:
-        """`self * self`."""
+        """`self * self`.
+
+        >>> mg.tensor([-2.0, 3.0]).square()
+        tensor([4., 9.], dtype=float32)
+        """
         return self * self
 
     def matmul(self, other) -> Tensor:
-        """`self @ other`."""
+        """`self @ other`.
+
+        >>> a = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> a.matmul(mg.tensor([1.0, 1.0]))
+        tensor([3., 7.], dtype=float32)
+        """
         return self @ other
 
     def mm(self, other) -> Tensor:
-        """The product of two 2-D tensors (PyTorch's `mm`; `matmul` broadcasts)."""
+        """The product of two 2-D tensors (PyTorch's `mm`; `matmul` broadcasts).
+
+        >>> a = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> a.mm(mg.tensor([[0.0, 1.0], [1.0, 0.0]]))
+        tensor([[2., 1.],
+                [4., 3.]], dtype=float32)
+        """
         return self._product_of(other, 2, "mm")
 
     def dot(self, other) -> Tensor:
-        """The inner product of two 1-D tensors."""
+        """The inner product of two 1-D tensors.
+
+        >>> mg.tensor([1.0, 2.0, 3.0]).dot(mg.tensor([4.0, 5.0, 6.0]))
+        tensor(32., dtype=float32)
+        """
         return self._product_of(other, 1, "dot")
 
     def _product_of(self, other, ndim: int, op: str) -> Tensor:
@@ -138,7 +177,11 @@ class Arithmetic:
         return prim.exp.apply(dtypes.as_float(self))
 
     def log(self) -> Tensor:
-        """The natural logarithm, elementwise (-inf at 0).   VJP: x_bar = g / x."""
+        """The natural logarithm, elementwise (-inf at 0).   VJP: x_bar = g / x.
+
+        >>> mg.tensor([1.0, np.e]).log()
+        tensor([0., 1.], dtype=float32)
+        """
         return prim.log.apply(dtypes.as_float(self))
 
     def sqrt(self) -> Tensor:
@@ -150,11 +193,19 @@ class Arithmetic:
         return prim.sqrt.apply(dtypes.as_float(self))
 
     def abs(self) -> Tensor:
-        """|x|, elementwise.   VJP: x_bar = g * sign(x) (0 at 0 and at NaN)."""
+        """|x|, elementwise.   VJP: x_bar = g * sign(x) (0 at 0 and at NaN).
+
+        >>> mg.tensor([-1.5, 2.0]).abs()
+        tensor([1.5, 2. ], dtype=float32)
+        """
         return prim.abs.apply(self)
 
     def erf(self) -> Tensor:
-        """The error function, elementwise.   VJP: x_bar = g * 2/sqrt(pi) * exp(-x^2)."""
+        """The error function, elementwise.   VJP: x_bar = g * 2/sqrt(pi) * exp(-x^2).
+
+        >>> mg.tensor([0.0, 1.0]).erf()
+        tensor([0.    , 0.8427], dtype=float32)
+        """
         return prim.erf.apply(dtypes.as_float(self))
 
     def relu(self) -> Tensor:
@@ -166,17 +217,29 @@ class Arithmetic:
         return prim.relu.apply(self)
 
     def tanh(self) -> Tensor:
-        """The hyperbolic tangent, elementwise.   VJP: x_bar = g * (1 - tanh(x)^2)."""
+        """The hyperbolic tangent, elementwise.   VJP: x_bar = g * (1 - tanh(x)^2).
+
+        >>> mg.tensor([0.0, 1.0]).tanh()
+        tensor([0.    , 0.7616], dtype=float32)
+        """
         return prim.tanh.apply(dtypes.as_float(self))
 
     def sigmoid(self) -> Tensor:
-        """1 / (1 + e**-x), elementwise.   VJP: x_bar = g * s * (1 - s), s = sigmoid(x)."""
+        """1 / (1 + e**-x), elementwise.   VJP: x_bar = g * s * (1 - s), s = sigmoid(x).
+
+        >>> mg.tensor([0.0, 2.0]).sigmoid()
+        tensor([0.5   , 0.8808], dtype=float32)
+        """
         return prim.sigmoid.apply(dtypes.as_float(self))
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """log(1 + exp(beta x)) / beta, elementwise, without overflow, and x itself where
         beta x > threshold (PyTorch's switch to the linear function; the two agree to
-        within exp(-threshold)).   VJP: x_bar = g * sigmoid(beta x)."""
+        within exp(-threshold)).   VJP: x_bar = g * sigmoid(beta x).
+
+        >>> mg.tensor([0.0, 30.0]).softplus()
+        tensor([ 0.6931, 30.    ], dtype=float32)
+        """
         x = dtypes.as_float(self)
         scaled = x if beta == 1 else x * beta
         out = prim.softplus.apply(scaled)
@@ -186,7 +249,11 @@ class Arithmetic:
         return prim.where.apply(self.wrap(linear), x, out) if linear.any() else out
 
     def gelu(self, approximate: str = "none") -> Tensor:
-        """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch."""
+        """x * Phi(x); `approximate="tanh"` gives the tanh approximation, as PyTorch.
+
+        >>> mg.tensor([-1.0, 0.0, 1.0]).gelu()
+        tensor([-0.1587,  0.    ,  0.8413], dtype=float32)
+        """
         if approximate == "tanh":
             inner = (self + self * self * self * 0.044715) * float(np.sqrt(2.0 / np.pi))
             return self * 0.5 * (inner.tanh() + 1)
@@ -204,7 +271,11 @@ class Arithmetic:
         return prim.maximum.apply(*promote(self, self._operand(other)))
 
     def minimum(self, other) -> Tensor:
-        """The smaller of `self` and `other`, elementwise (broadcasting); see `maximum`."""
+        """The smaller of `self` and `other`, elementwise (broadcasting); see `maximum`.
+
+        >>> mg.tensor([1.0, 5.0]).minimum(3.0)
+        tensor([1., 3.], dtype=float32)
+        """
         return prim.minimum.apply(*promote(self, self._operand(other)))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names

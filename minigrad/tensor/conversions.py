@@ -49,40 +49,74 @@ class Conversions:
     # --- array attributes -------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        """The sizes of the dims, a tuple (PyTorch's `size()`, NumPy's `shape`)."""
+        """The sizes of the dims, a tuple (PyTorch's `size()`, NumPy's `shape`).
+
+        >>> mg.zeros(2, 3).shape
+        (2, 3)
+        """
         return self._data.shape
 
     @property
     def ndim(self) -> int:
-        """The number of dims."""
+        """The number of dims.
+
+        >>> mg.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     def dim(self) -> int:
-        """The number of dimensions (PyTorch's name for `ndim`)."""
+        """The number of dimensions (PyTorch's name for `ndim`).
+
+        >>> mg.zeros(2, 3).dim()
+        2
+        """
         return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        """The NumPy dtype of the data (float32 unless said otherwise)."""
+        """The NumPy dtype of the data (float32 unless said otherwise).
+
+        >>> mg.tensor([1.0, 2.0]).dtype
+        dtype('float32')
+        """
         return self._data.dtype
 
     @property
     def size(self) -> Size:
-        """The number of elements; call it for the shape (`size()`) or one dim (`size(d)`)."""
+        """The number of elements; call it for the shape (`size()`) or one dim (`size(d)`).
+
+        >>> x = mg.zeros(2, 3)
+        >>> x.size, x.size(), x.size(0)
+        (6, (2, 3), 2)
+        """
         return Size(self._data.shape)
 
     def numel(self) -> int:
-        """The number of elements."""
+        """The number of elements.
+
+        >>> mg.zeros(2, 3).numel()
+        6
+        """
         return self._data.size
 
     @property
     def device(self) -> str:
-        """Always "cpu": minigrad computes with NumPy."""
+        """Always "cpu": minigrad computes with NumPy.
+
+        >>> mg.zeros(2).device
+        'cpu'
+        """
         return "cpu"
 
     # --- conversions ------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied)."""
+        """The data as a NumPy array (shared, not copied).
+
+        >>> mg.tensor([[1.0, 2.0], [3.0, 4.0]]).numpy()
+        array([[1., 2.],
+               [3., 4.]], dtype=float32)
+        """
         return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
@@ -103,7 +137,11 @@ class Conversions:
         return self._data.item()
 
     def tolist(self):
-        """The data as nested Python lists (numbers for a 0-d tensor)."""
+        """The data as nested Python lists (numbers for a 0-d tensor).
+
+        >>> mg.tensor([[1.0, 2.0], [3.0, 4.0]]).tolist()
+        [[1.0, 2.0], [3.0, 4.0]]
+        """
         return self._data.tolist()
 
     def __len__(self) -> int:
@@ -134,7 +172,11 @@ class Conversions:
 
     # --- casts and copies -------------------------------------------------------------
     def astype(self, dtype) -> Tensor:
-        """This tensor converted to `dtype` (differentiable between floating dtypes)."""
+        """This tensor converted to `dtype` (differentiable between floating dtypes).
+
+        >>> mg.tensor([1.0, 2.0]).astype(np.float64)
+        tensor([1., 2.], dtype=float64)
+        """
         dtype = dtypes.numeric_dtype(dtype, "astype")
         return self if dtype == self._data.dtype else prim.cast.apply(self, dtype=dtype)
 
@@ -142,6 +184,12 @@ class Conversions:
         """PyTorch's `to`: `x.to(np.float64)`, `x.to(other)` (its dtype), `x.to("cpu")`.
 
         The tensor itself when nothing changes (unless `copy`); the cast is differentiable.
+
+        >>> x = mg.tensor([1.0, 2.0])
+        >>> x.to(np.float64).dtype
+        dtype('float64')
+        >>> x.to("cpu") is x
+        True
         """
         for arg in args:
             if isinstance(arg, Conversions):
@@ -156,33 +204,67 @@ class Conversions:
         return result.clone() if copy and result is self else result
 
     def float(self) -> Tensor:
-        """`to(float32)`."""
+        """`to(float32)`.
+
+        >>> mg.tensor([1, 2]).float()
+        tensor([1., 2.], dtype=float32)
+        """
         return self.astype(np.float32)
 
     def double(self) -> Tensor:
-        """`to(float64)`."""
+        """`to(float64)`.
+
+        >>> mg.tensor([1.0, 2.0]).double().dtype
+        dtype('float64')
+        """
         return self.astype(np.float64)
 
     def half(self) -> Tensor:
-        """`to(float16)`."""
+        """`to(float16)`.
+
+        >>> mg.tensor([1.0, 2.0]).half().dtype
+        dtype('float16')
+        """
         return self.astype(np.float16)
 
     def long(self) -> Tensor:
-        """`to(int64)` (outside the graph)."""
+        """`to(int64)` (outside the graph).
+
+        >>> mg.tensor([1.7, -2.5]).long()
+        tensor([ 1, -2], dtype=int64)
+        """
         return self.astype(np.int64)
 
     def int(self) -> Tensor:
-        """`to(int32)` (outside the graph)."""
+        """`to(int32)` (outside the graph).
+
+        >>> mg.tensor([1.7, -2.5]).int()
+        tensor([ 1, -2], dtype=int32)
+        """
         return self.astype(np.int32)
 
     def bool(self) -> Tensor:
-        """`to(bool)` (outside the graph)."""
+        """`to(bool)` (outside the graph).
+
+        >>> mg.tensor([0.0, 2.0]).bool()
+        tensor([False,  True], dtype=bool)
+        """
         return self.astype(np.bool_)
 
     def type_as(self, other: Tensor) -> Tensor:
-        """This tensor in `other`'s dtype."""
+        """This tensor in `other`'s dtype.
+
+        >>> mg.tensor([1, 2]).type_as(mg.zeros(2))
+        tensor([1., 2.], dtype=float32)
+        """
         return self.astype(other.dtype)
 
     def clone(self) -> Tensor:
-        """A copy with its own memory; gradients flow through it to this tensor."""
+        """A copy with its own memory; gradients flow through it to this tensor.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x.clone() * 3).sum().backward()
+        >>> x.grad
+        tensor([3., 3.], dtype=float32)
+        """
         return prim.clone.apply(self)

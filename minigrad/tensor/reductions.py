@@ -101,7 +101,12 @@ class Reductions:
             ddof: float | None = None, dtype=None, out=None) -> Tensor:
         """sum((x - mean)^2) / (n - correction) over `dim`; `correction=1` by default (the
         unbiased estimate, as PyTorch). `correction=0` (or `unbiased=False`, `ddof=0`) is the
-        biased one. With n <= correction the result is NaN or inf, with a warning."""
+        biased one. With n <= correction the result is NaN or inf, with a warning.
+
+        >>> x = mg.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var(), x.var(correction=0)
+        (tensor(1.6667, dtype=float32), tensor(1.25, dtype=float32))
+        """
         check_out("var", out)
         if dtype is not None:  # NumPy's np.var passes dtype=None; a real dtype casts first
             return self.astype(dtype).var(dim, unbiased, keepdim, correction=correction,
@@ -114,7 +119,11 @@ class Reductions:
             correction: float | None = None, axis: Axis = None, keepdims: bool | None = None,
             ddof: float | None = None, dtype=None, out=None) -> Tensor:
         """sqrt(var(...)) with the same arguments; its gradient is 0 where it is 0, as
-        PyTorch (not the 0 * inf of differentiating the square root)."""
+        PyTorch (not the 0 * inf of differentiating the square root).
+
+        >>> mg.tensor([1.0, 2.0, 3.0]).std()
+        tensor(1., dtype=float32)
+        """
         check_out("std", out)
         if dtype is not None:
             return self.astype(dtype).std(dim, unbiased, keepdim, correction=correction,
@@ -163,20 +172,35 @@ class Reductions:
 
     def min(self, dim=None, keepdim: bool | None = None, *, other=None, axis: Axis = None,
             keepdims: bool | None = None, out=None):
-        """As `max`, for the smallest elements."""
+        """As `max`, for the smallest elements.
+
+        >>> x = mg.tensor([[1.0, 5.0], [3.0, 2.0]])
+        >>> x.min()
+        tensor(1., dtype=float32)
+        >>> x.min(dim=1).values
+        tensor([1., 2.], dtype=float32)
+        """
         return self._extremum(prim.min, Reductions.argmin, other, dim, keepdim, axis,
                               keepdims, out)
 
     def amax(self, dim: Axis = (), keepdim: bool = False, *, axis: Axis = None,
              keepdims: bool | None = None) -> Tensor:
-        """The maximum over `dim` (all dims for `()`), values only; ties share the gradient."""
+        """The maximum over `dim` (all dims for `()`), values only; ties share the gradient.
+
+        >>> mg.tensor([[1.0, 5.0], [3.0, 2.0]]).amax(dim=1)
+        tensor([5., 3.], dtype=float32)
+        """
         dim = pick("amax", "dim", dim, "axis", axis, ())
         return self._reduce(prim.max, None if dim == () else dim,
                             pick("amax", "keepdim", keepdim, "keepdims", keepdims, False))
 
     def amin(self, dim: Axis = (), keepdim: bool = False, *, axis: Axis = None,
              keepdims: bool | None = None) -> Tensor:
-        """The minimum over `dim` (all dims for `()`), values only; ties share the gradient."""
+        """The minimum over `dim` (all dims for `()`), values only; ties share the gradient.
+
+        >>> mg.tensor([[1.0, 5.0], [3.0, 2.0]]).amin(dim=0)
+        tensor([1., 2.], dtype=float32)
+        """
         dim = pick("amin", "dim", dim, "axis", axis, ())
         return self._reduce(prim.min, None if dim == () else dim,
                             pick("amin", "keepdim", keepdim, "keepdims", keepdims, False))
@@ -184,7 +208,11 @@ class Reductions:
     def logsumexp(self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None,
                   keepdims: bool | None = None) -> Tensor:
         """log(sum(exp(x))) over `dim` (all dims when None), computed stably; -inf over an
-        empty dim."""
+        empty dim.
+
+        >>> mg.tensor([0.0, 0.0]).logsumexp()
+        tensor(0.6931, dtype=float32)
+        """
         return dtypes.as_float(self)._reduce(
             prim.logsumexp, pick("logsumexp", "dim", dim, "axis", axis),
             pick("logsumexp", "keepdim", keepdim, "keepdims", keepdims, False))
@@ -207,7 +235,11 @@ class Reductions:
 
     def log_softmax(self, dim: int | None = None, *, dtype=None,
                     axis: int | None = None) -> Tensor:
-        """x - logsumexp(x) along `dim` (default the last)."""
+        """x - logsumexp(x) along `dim` (default the last).
+
+        >>> mg.tensor([0.0, 0.0]).log_softmax()
+        tensor([-0.6931, -0.6931], dtype=float32)
+        """
         return self._normalized_exponential(prim.log_softmax, dim, axis, dtype)
 
     def _arg_extremum(self, find, op: str, dim, keepdim, axis, keepdims) -> Tensor:
@@ -240,5 +272,9 @@ class Reductions:
 
     def argmin(self, dim: int | None = None, keepdim: bool = False, *,
                axis: int | None = None, keepdims: bool | None = None) -> Tensor:
-        """Indices of the minima along `dim`; the first on ties. Not differentiable."""
+        """Indices of the minima along `dim`; the first on ties. Not differentiable.
+
+        >>> mg.tensor([[1.0, 5.0], [3.0, 2.0]]).argmin(dim=1)
+        tensor([0, 1], dtype=int64)
+        """
         return self._arg_extremum(np.argmin, "argmin", dim, keepdim, axis, keepdims)

@@ -22,7 +22,12 @@ class Shaping:
 
     # --- shape ----------------------------------------------------------------------
     def reshape(self, *shape) -> Tensor:
-        """The same elements in a new shape; one entry may be -1 (inferred)."""
+        """The same elements in a new shape; one entry may be -1 (inferred).
+
+        >>> mg.arange(6.0).reshape(2, -1)
+        tensor([[0., 1., 2.],
+                [3., 4., 5.]], dtype=float32)
+        """
         new_shape = shapes.resolve_shape(shapes.shape_argument(shape, "reshape"), self.shape)
         return self if new_shape == self.shape else prim.reshape.apply(self, shape=new_shape)
 
@@ -30,7 +35,11 @@ class Shaping:
 
     def permute(self, *dims, **keyword) -> Tensor:
         """The dims reordered: `permute(2, 0, 1)` or `permute(dims=(2, 0, 1))` puts dim 2
-        first (as PyTorch and NumPy's `transpose(axes)`); `permute()` reverses them."""
+        first (as PyTorch and NumPy's `transpose(axes)`); `permute()` reverses them.
+
+        >>> mg.zeros(1, 2, 3).permute(2, 0, 1).shape
+        (3, 1, 2)
+        """
         if keyword:
             if dims or set(keyword) != {"dims"}:
                 raise TypeError(f"permute: give the dims positionally or as dims=, got "
@@ -47,6 +56,9 @@ class Shaping:
         Other numbers of arguments keep NumPy's meaning, which PyTorch does not have:
         `transpose()` reverses the dims and `transpose(*order)` (three or more dims, or one
         tuple) permutes them, as `permute`.
+
+        >>> mg.zeros(2, 3, 4).transpose(0, 2).shape
+        (4, 3, 2)
         """
         if dim0 is not None or dim1 is not None:
             dims = (*dims, *(d for d in (dim0, dim1) if d is not None))
@@ -57,41 +69,72 @@ class Shaping:
         return self.permute(*dims)
 
     def t(self) -> Tensor:
-        """The transpose of a tensor of at most 2 dims (PyTorch's `t()`)."""
+        """The transpose of a tensor of at most 2 dims (PyTorch's `t()`).
+
+        >>> mg.zeros(2, 3).t().shape
+        (3, 2)
+        """
         if self.ndim > 2:
             raise ValueError(f"t: expects a tensor with <= 2 dims, got shape {self.shape}; "
                              "use transpose(dim0, dim1) or mT")
         return self.permute()
 
     def contiguous(self) -> Tensor:
-        """The tensor itself: minigrad's ops accept any memory layout."""
+        """The tensor itself: minigrad's ops accept any memory layout.
+
+        >>> x = mg.zeros(2, 3).T
+        >>> x.contiguous() is x
+        True
+        """
         return self
 
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
-        """The two dims swapped (NumPy's name for `transpose(dim0, dim1)`)."""
+        """The two dims swapped (NumPy's name for `transpose(dim0, dim1)`).
+
+        >>> mg.zeros(2, 3, 4).swapaxes(0, 2).shape
+        (4, 3, 2)
+        """
         return self.permute(shapes.swapped(self.ndim, axis0, axis1, "swapaxes"))
 
     swapdims = swapaxes
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name
-        """Dims reversed (the matrix transpose for 2-D tensors)."""
+        """Dims reversed (the matrix transpose for 2-D tensors).
+
+        >>> mg.tensor([[1.0, 2.0], [3.0, 4.0]]).T
+        tensor([[1., 3.],
+                [2., 4.]], dtype=float32)
+        """
         return self.permute()
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The last two dims swapped (a batch of transposed matrices)."""
+        """The last two dims swapped (a batch of transposed matrices).
+
+        >>> mg.zeros(4, 2, 3).mT.shape
+        (4, 3, 2)
+        """
         if self.ndim < 2:
             raise ValueError(f"mT: needs at least 2 dims, got shape {self.shape}")
         return self.swapaxes(-1, -2)
 
     def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
-        """Remove dims of length 1 (all of them, or those in `dim` that have length 1)."""
+        """Remove dims of length 1 (all of them, or those in `dim` that have length 1).
+
+        >>> x = mg.zeros(1, 3, 1)
+        >>> x.squeeze().shape, x.squeeze(0).shape
+        ((3,), (3, 1))
+        """
         dim = pick("squeeze", "dim", dim, "axis", axis)
         return self.reshape(shapes.squeezed(self.shape, dim))
 
     def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        """Insert a dim of length 1 at position `dim` (of the result)."""
+        """Insert a dim of length 1 at position `dim` (of the result).
+
+        >>> mg.zeros(3).unsqueeze(0).shape
+        (1, 3)
+        """
         dim = pick("unsqueeze", "dim", dim, "axis", axis)
         if dim is None:
             raise TypeError("unsqueeze: missing the dim to insert")
@@ -100,7 +143,11 @@ class Shaping:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1, *, start_axis: int | None = None,
                 end_axis: int | None = None) -> Tensor:
-        """Merge dims `start_dim..end_dim` (inclusive) into one."""
+        """Merge dims `start_dim..end_dim` (inclusive) into one.
+
+        >>> mg.zeros(2, 3, 4).flatten(1).shape
+        (2, 12)
+        """
         start = pick("flatten", "start_dim", None if start_dim == 0 else start_dim,
                      "start_axis", start_axis, 0)
         end = pick("flatten", "end_dim", None if end_dim == -1 else end_dim,
@@ -108,12 +155,22 @@ class Shaping:
         return self.reshape(shapes.flattened(self.shape, start, end))
 
     def broadcast_to(self, *shape) -> Tensor:
-        """Repeat along new leading dims and dims of length 1 (NumPy broadcasting)."""
+        """Repeat along new leading dims and dims of length 1 (NumPy broadcasting).
+
+        >>> mg.tensor([1.0, 2.0]).broadcast_to(3, 2)
+        tensor([[1., 2.],
+                [1., 2.],
+                [1., 2.]], dtype=float32)
+        """
         shape = shapes.broadcast_target(self.shape, shapes.shape_argument(shape, "broadcast_to"))
         return self if shape == self.shape else prim.broadcast_to.apply(self, shape=shape)
 
     def expand(self, *sizes) -> Tensor:
-        """`broadcast_to`, where -1 keeps that dim's size (PyTorch's `expand`)."""
+        """`broadcast_to`, where -1 keeps that dim's size (PyTorch's `expand`).
+
+        >>> mg.zeros(3, 1).expand(-1, 4).shape
+        (3, 4)
+        """
         sizes = shapes.shape_argument(sizes, "expand")
         offset = len(sizes) - self.ndim
         sizes = tuple(self.shape[i - offset] if n == -1 and i >= offset else n
@@ -121,11 +178,19 @@ class Shaping:
         return self.broadcast_to(sizes)
 
     def expand_as(self, other) -> Tensor:
-        """`broadcast_to(other.shape)`."""
+        """`broadcast_to(other.shape)`.
+
+        >>> mg.zeros(3, 1).expand_as(mg.zeros(2, 3, 4)).shape
+        (2, 3, 4)
+        """
         return self.broadcast_to(other.shape)
 
     def view_as(self, other) -> Tensor:
-        """`reshape(other.shape)`."""
+        """`reshape(other.shape)`.
+
+        >>> mg.arange(6.0).view_as(mg.zeros(3, 2)).shape
+        (3, 2)
+        """
         return self.reshape(other.shape)
 
     def __getitem__(self, index) -> Tensor:

@@ -124,7 +124,11 @@ def _as_roots(roots) -> list[Tensor]:
 
 
 def parameter_names(params) -> dict[Tensor, str]:
-    """Tensor -> name, from a Module, a dict name -> tensor, or (name, tensor) pairs."""
+    """Tensor -> name, from a Module, a dict name -> tensor, or (name, tensor) pairs.
+
+    >>> sorted(parameter_names(nn.Linear(3, 2)).values())
+    ['bias', 'weight']
+    """
     if params is None:
         return {}
     if hasattr(params, "named_parameters"):

@@ -106,7 +106,14 @@ class record:
 
 
 def is_recording() -> bool:
-    """True while some `record()` block is open."""
+    """True while some `record()` block is open.
+
+    >>> is_recording()
+    False
+    >>> with mg.viz.record():
+    ...     print(is_recording())
+    True
+    """
     return record._depth > 0
 
 

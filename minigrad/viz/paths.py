@@ -37,6 +37,11 @@ class GradPath:
     `ops` are the op names in order from `wrt` to the output; `nodes[i]` is the node of
     `ops[i]` and `slots[i]` the input of that node the path enters by. `contribution` has
     the shape of `wrt`; the contributions of all paths sum to the gradient.
+
+    >>> x = mg.tensor(2.0, requires_grad=True)
+    >>> (path,) = grad_paths(x * 3, x)
+    >>> path.ops, path.contribution
+    (('mul',), array(3., dtype=float32))
     """
 
     ops: tuple[str, ...]
@@ -50,7 +55,18 @@ class GradPath:
 
 
 class TooManyPathsError(ValueError):
-    """More paths lead from `wrt` to the output than `max_paths` allows."""
+    """More paths lead from `wrt` to the output than `max_paths` allows.
+
+    >>> x = mg.tensor(1.0, requires_grad=True)
+    >>> y = x
+    >>> for _ in range(8):
+    ...     y = y + y
+    >>> try:
+    ...     grad_paths(y, x, max_paths=10)
+    ... except TooManyPathsError as error:
+    ...     print(str(error)[:30])
+    grad_paths: 256 paths lead fro
+    """
 
 
 def grad_paths(output: Tensor, wrt: Tensor, max_paths: int = 64,

@@ -35,7 +35,11 @@ INSTALL_HELP = (
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's `dot` executable is not on PATH, so a layout could not be made."""
+    """Graphviz's `dot` executable is not on PATH, so a layout could not be made.
+
+    >>> issubclass(GraphvizNotFoundError, RuntimeError)
+    True
+    """
 
 
 def format_for(path: str | os.PathLike, format: str | None = None) -> str:  # noqa: A002
@@ -56,7 +60,12 @@ def format_for(path: str | os.PathLike, format: str | None = None) -> str:  # no
 
 def write(graph: graphviz.Digraph, path: str | os.PathLike, format: str | None = None  # noqa: A002
           ) -> Path:
-    """Write an existing drawing to `path`; see `render`."""
+    """Write an existing drawing to `path`; see `render`.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> write(mg.viz.draw((x * x).sum()), "graph.dot").name
+    'graph.dot'
+    """
     path = check_target(path)
     fmt = format_for(path, format)
     _make_folder(path)
@@ -152,6 +161,10 @@ def render(roots, path: str | os.PathLike, format: str | None = None,  # noqa: A
     Returns the path written. Without Graphviz's `dot`, the DOT source is written next to
     `path` (as `path` + `.dot`, never over a file of the user's) and
     `GraphvizNotFoundError` explains how to install Graphviz.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> render((x * x).sum(), "graph.dot")
+    PosixPath('graph.dot')
     """
     format_for(path, format)  # a bad extension fails before any drawing work
     return write(draw(roots, **draw_options), path, format)

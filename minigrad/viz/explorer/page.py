@@ -32,7 +32,13 @@ _PLACEHOLDER = re.compile(r"/\*@(\w+)@\*/")
 
 
 class Explorer:
-    """A saved-to-be explorer page: `save(path)` writes it, Jupyter shows it inline."""
+    """A saved-to-be explorer page: `save(path)` writes it, Jupyter shows it inline.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> page = explore((x * x).sum())
+    >>> page.save("graph.html").name
+    'graph.html'
+    """
 
     def __init__(self, page: str, title: str) -> None:
         self.html = page

@@ -107,6 +107,12 @@ class record(modules.record):
         with minigrad.viz.record():
             loss = loss_fn(model(x), y)
         minigrad.viz.explore(loss, params=model).save("graph.html")
+
+    >>> layer = nn.Linear(3, 2)
+    >>> with mg.viz.record():
+    ...     y = layer(mg.ones(1, 3))
+    >>> mg.viz.draw(y, params=layer).source.count("subgraph cluster")
+    1
     """
 
     def __enter__(self) -> record:
