@@ -82,7 +82,13 @@ def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, stop); integers unless a bound or `dtype` is float."""
+    """Evenly spaced values in [start, stop); integers unless a bound or `dtype` is float.
+
+    >>> mg.arange(5)
+    tensor([0, 1, 2, 3, 4], dtype=int64)
+    >>> mg.arange(0.0, 1.0, 0.25)
+    tensor([0.  , 0.25, 0.5 , 0.75], dtype=float32)
+    """
     if stop is None:
         start, stop = 0, start
     if step == 0:
@@ -105,21 +111,40 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
 
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples from the generator that `manual_seed` seeds."""
+    """Standard normal samples from the generator that `manual_seed` seeds.
+
+    >>> mg.manual_seed(0)
+    >>> mg.randn(2, 2)
+    tensor([[ 0.1257, -0.1321],
+            [ 0.6404,  0.1049]], dtype=float32)
+    """
     dtype = _sample_dtype(dtype, "randn")
     sample = random.generator().standard_normal(new_shape(shape, "randn"))
     return _make(sample.astype(dtype), requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1) from the generator that `manual_seed` seeds."""
+    """Uniform samples in [0, 1) from the generator that `manual_seed` seeds.
+
+    >>> mg.rand(2, 3).shape
+    (2, 3)
+    >>> x = mg.rand(1000)
+    >>> bool(x.min() >= 0.0), bool(x.max() < 1.0)
+    (True, True)
+    """
     dtype = _sample_dtype(dtype, "rand")
     sample = random.generator().random(new_shape(shape, "rand"))
     return _make(sample.astype(dtype), requires_grad)
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """A new tensor holding a copy of `data` (as `torch.tensor`)."""
+    """A new tensor holding a copy of `data` (as `torch.tensor`).
+
+    >>> mg.tensor([1.0, 2.0], requires_grad=True)
+    tensor([1., 2.], dtype=float32, requires_grad=True)
+    >>> mg.tensor([[1, 2]]), mg.tensor([[1, 2]], dtype=np.float64).dtype
+    (tensor([[1, 2]], dtype=int64), dtype('float64'))
+    """
     if isinstance(data, Tensor):
         data = data.data
     array = np.array(dtypes.as_array(data, dtype), copy=True)
@@ -128,7 +153,11 @@ def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = Non
 
 def linspace(start: float, end: float, steps: int, dtype=None,
              requires_grad: bool = False) -> Tensor:
-    """`steps` evenly spaced values from start to end, both included."""
+    """`steps` evenly spaced values from start to end, both included.
+
+    >>> mg.linspace(0.0, 1.0, 5)
+    tensor([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
     if steps < 0:
         raise ValueError(f"linspace: steps must not be negative, got {steps}")
     return _make(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
@@ -136,7 +165,11 @@ def linspace(start: float, end: float, steps: int, dtype=None,
 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype=None,
              requires_grad: bool = False) -> Tensor:
-    """base ** linspace(start, end, steps)."""
+    """base ** linspace(start, end, steps).
+
+    >>> mg.logspace(0.0, 2.0, 3)
+    tensor([  1.,  10., 100.], dtype=float32)
+    """
     if steps < 0:
         raise ValueError(f"logspace: steps must not be negative, got {steps}")
     values = np.logspace(start, end, steps, base=base)
@@ -145,7 +178,12 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype=Non
 
 def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
     """Integers drawn uniformly from [low, high) (from [0, low) when `high` is omitted),
-    int64 by default, from the generator that `manual_seed` seeds."""
+    int64 by default, from the generator that `manual_seed` seeds.
+
+    >>> mg.manual_seed(0)
+    >>> mg.randint(0, 10, (5,))
+    tensor([8, 6, 5, 2, 3], dtype=int64)
+    """
     if high is None:
         low, high = 0, low
     if high <= low:
@@ -156,11 +194,20 @@ def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
 
 
 def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A tensor of the given shape whose values must not be relied on (zeros, here)."""
+    """A tensor of the given shape whose values must not be relied on (zeros, here).
+
+    >>> mg.empty(2, 3).shape
+    (2, 3)
+    """
     return zeros(*shape, dtype=dtype, requires_grad=requires_grad)
 
 
 def full_like(t: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A tensor of t's shape (and dtype, unless given) filled with `fill_value`."""
+    """A tensor of t's shape (and dtype, unless given) filled with `fill_value`.
+
+    >>> mg.full_like(mg.zeros(2, 2), 7.0)
+    tensor([[7., 7.],
+            [7., 7.]], dtype=float32)
+    """
     return full(t.shape, fill_value, dtype=t.dtype if dtype is None else dtype,
                 requires_grad=requires_grad)

@@ -8,7 +8,11 @@ from minigrad.tensor import Tensor
 
 
 class ReLU(Module):
-    """max(x, 0)."""
+    """max(x, 0).
+
+    >>> nn.ReLU()(mg.tensor([-1.0, 2.0]))
+    tensor([0., 2.], dtype=float32)
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.relu(x)
@@ -20,14 +24,24 @@ class Tanh(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    >>> nn.Sigmoid()(mg.tensor([0.0, 2.0]))
+    tensor([0.5   , 0.8808], dtype=float32)
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.sigmoid(x)
 
 
 class GELU(Module):
-    """x * Phi(x) (exact), or its tanh approximation with `approximate="tanh"`."""
+    """x * Phi(x) (exact), or its tanh approximation with `approximate="tanh"`.
+
+    >>> nn.GELU()(mg.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1587,  0.    ,  0.8413], dtype=float32)
+    >>> nn.GELU(approximate="tanh")(mg.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1588,  0.    ,  0.8412], dtype=float32)
+    """
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -61,7 +75,15 @@ class LogSoftmax(Softmax):
 
 class Dropout(Module):
     """In training mode, zero each element with probability p and scale the others by
-    1/(1-p); in evaluation mode, the identity."""
+    1/(1-p); in evaluation mode, the identity.
+
+    >>> mg.manual_seed(0)
+    >>> drop = nn.Dropout(p=0.5)
+    >>> drop(mg.ones(8))
+    tensor([2., 2., 2., 0., 0., 0., 0., 0.], dtype=float32)
+    >>> drop.eval()(mg.ones(4))
+    tensor([1., 1., 1., 1.], dtype=float32)
+    """
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
@@ -93,7 +115,11 @@ class _Parametrized(Module):
 
 
 class LeakyReLU(_Parametrized):
-    """x where x > 0, negative_slope * x elsewhere."""
+    """x where x > 0, negative_slope * x elsewhere.
+
+    >>> nn.LeakyReLU(0.1)(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2,  0. ,  2. ], dtype=float32)
+    """
 
     _function = staticmethod(F.leaky_relu)
 
@@ -102,7 +128,11 @@ class LeakyReLU(_Parametrized):
 
 
 class ELU(_Parametrized):
-    """x where x > 0, alpha (exp(x) - 1) elsewhere."""
+    """x where x > 0, alpha (exp(x) - 1) elsewhere.
+
+    >>> nn.ELU()(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.8647,  0.    ,  2.    ], dtype=float32)
+    """
 
     _function = staticmethod(F.elu)
 
@@ -111,7 +141,11 @@ class ELU(_Parametrized):
 
 
 class Softplus(_Parametrized):
-    """log(1 + exp(beta x)) / beta, linear above `threshold`."""
+    """log(1 + exp(beta x)) / beta, linear above `threshold`.
+
+    >>> nn.Softplus(beta=2.0)(mg.tensor([0.0, 1.0]))
+    tensor([0.3466, 1.0635], dtype=float32)
+    """
 
     _function = staticmethod(F.softplus)
 
@@ -120,7 +154,11 @@ class Softplus(_Parametrized):
 
 
 class Hardtanh(_Parametrized):
-    """x clipped to [min_val, max_val]."""
+    """x clipped to [min_val, max_val].
+
+    >>> nn.Hardtanh()(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.,  0.,  1.], dtype=float32)
+    """
 
     _function = staticmethod(F.hardtanh)
 
@@ -129,32 +167,53 @@ class Hardtanh(_Parametrized):
 
 
 class SELU(_Parametrized):
-    """scale * elu(x, alpha), the self-normalizing constants."""
+    """scale * elu(x, alpha), the self-normalizing constants.
+
+    >>> nn.SELU()(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.5202,  0.    ,  2.1014], dtype=float32)
+    """
 
     _function = staticmethod(F.selu)
 
 
 class SiLU(_Parametrized):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    >>> nn.SiLU()(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2384,  0.    ,  1.7616], dtype=float32)
+    """
 
     _function = staticmethod(F.silu)
 
 
 class Mish(_Parametrized):
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    >>> nn.Mish()(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2525,  0.    ,  1.944 ], dtype=float32)
+    """
 
     _function = staticmethod(F.mish)
 
 
 class LogSigmoid(_Parametrized):
-    """log(sigmoid(x))."""
+    """log(sigmoid(x)).
+
+    >>> nn.LogSigmoid()(mg.tensor([0.0]))
+    tensor([-0.6931], dtype=float32)
+    """
 
     _function = staticmethod(F.log_sigmoid)
 
 
 class Dropout2d(Dropout):
     """In training mode, zero whole channels of (N, C, H, W) with probability p and scale
-    the others by 1/(1-p); in evaluation mode, the identity."""
+    the others by 1/(1-p); in evaluation mode, the identity.
+
+    >>> mg.manual_seed(0)
+    >>> nn.Dropout2d(p=0.5)(mg.ones(1, 4, 1, 1)).flatten()
+    tensor([2., 2., 2., 0.], dtype=float32)
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.dropout2d(x, self.p, self.training)

@@ -53,7 +53,14 @@ class _IndexedModules(Module):
 
 class Sequential(_IndexedModules):
     """Modules applied in order: `Sequential(Linear(2, 8), ReLU(), Linear(8, 1))(x)`.
-    Parameters are named by position: "0.weight", "2.bias"."""
+    Parameters are named by position: "0.weight", "2.bias".
+
+    >>> net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    >>> net(mg.ones(2, 3)).shape
+    (2, 1)
+    >>> [name for name, _ in net.named_parameters()]
+    ['0.weight', '0.bias', '2.weight', '2.bias']
+    """
 
     def __init__(self, *modules: Module) -> None:
         super().__init__(modules)
@@ -71,11 +78,24 @@ class Sequential(_IndexedModules):
 
 class ModuleList(_IndexedModules):
     """A list of modules whose parameters the parent module sees (a plain list would hide
-    them). It has no forward: the parent decides how to use its items."""
+    them). It has no forward: the parent decides how to use its items.
+
+    >>> parent = nn.Module()
+    >>> parent.blocks = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+    >>> [name for name, _ in parent.named_parameters()]
+    ['blocks.0.weight', 'blocks.0.bias', 'blocks.1.weight', 'blocks.1.bias']
+    """
 
 
 class ModuleDict(Module):
-    """A dict of modules whose parameters the parent module sees, in insertion order."""
+    """A dict of modules whose parameters the parent module sees, in insertion order.
+
+    >>> blocks = nn.ModuleDict({"encoder": nn.Linear(4, 2), "head": nn.Linear(2, 1)})
+    >>> blocks["head"]
+    Linear(in_features=2, out_features=1, bias=True)
+    >>> [name for name, _ in blocks.named_parameters()]
+    ['encoder.weight', 'encoder.bias', 'head.weight', 'head.bias']
+    """
 
     def __init__(self, modules=None) -> None:
         super().__init__()

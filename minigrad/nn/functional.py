@@ -75,7 +75,14 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout),
     so the expected value is unchanged; the identity when not training. The mask comes from
-    the generator `minigrad.manual_seed` seeds, and is a constant of the graph."""
+    the generator `minigrad.manual_seed` seeds, and is a constant of the graph.
+
+    >>> mg.manual_seed(0)
+    >>> F.dropout(mg.ones(8), p=0.5)
+    tensor([2., 2., 2., 0., 0., 0., 0., 0.], dtype=float32)
+    >>> F.dropout(mg.ones(3), p=0.5, training=False)
+    tensor([1., 1., 1.], dtype=float32)
+    """
     x = as_tensor(x)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
@@ -91,7 +98,11 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 def layer_norm(x: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the last axes (`normalized_shape`), per sample:
-    y = (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance."""
+    y = (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance.
+
+    >>> F.layer_norm(mg.tensor([[1.0, 3.0]]), 2)
+    tensor([[-1.,  1.]], dtype=float32)
+    """
     x = as_tensor(x)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
@@ -118,7 +129,11 @@ def layer_norm(x: Tensor, normalized_shape: int | Sequence[int], weight: Tensor 
 # --- activations ------------------------------------------------------------------------
 
 def relu(x: Tensor) -> Tensor:
-    """max(x, 0)."""
+    """max(x, 0).
+
+    >>> F.relu(mg.tensor([-1.0, 2.0]))
+    tensor([0., 2.], dtype=float32)
+    """
     return as_tensor(x).relu()
 
 
@@ -132,28 +147,49 @@ def tanh(x: Tensor) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    >>> F.sigmoid(mg.tensor([0.0, 2.0]))
+    tensor([0.5   , 0.8808], dtype=float32)
+    """
     return as_tensor(x).sigmoid()
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
-    """x * Phi(x); `approximate="tanh"` is the tanh approximation."""
+    """x * Phi(x); `approximate="tanh"` is the tanh approximation.
+
+    >>> F.gelu(mg.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1587,  0.    ,  0.8413], dtype=float32)
+    """
     return as_tensor(x).gelu(approximate=approximate)
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold.
+
+    >>> F.softplus(mg.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.    ], dtype=float32)
+    """
     return as_tensor(x).softplus(beta=beta, threshold=threshold)
 
 
 def softmax(x: Tensor, dim: int | None = None, *, dtype=None, axis: int | None = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along `dim` (the last when None), computed stably."""
+    """exp(x) / sum(exp(x)) along `dim` (the last when None), computed stably.
+
+    >>> F.softmax(mg.tensor([[0.0, 0.0], [1.0, 1.0]]), dim=1)
+    tensor([[0.5, 0.5],
+            [0.5, 0.5]], dtype=float32)
+    """
     return as_tensor(x).softmax(dim, dtype=dtype, axis=axis)
 
 
 def log_softmax(x: Tensor, dim: int | None = None, *, dtype=None,
                 axis: int | None = None) -> Tensor:
-    """x - logsumexp(x) along `dim` (the last when None)."""
+    """x - logsumexp(x) along `dim` (the last when None).
+
+    >>> F.log_softmax(mg.tensor([0.0, 0.0]), dim=0)
+    tensor([-0.6931, -0.6931], dtype=float32)
+    """
     return as_tensor(x).log_softmax(dim, dtype=dtype, axis=axis)
 
 
@@ -179,7 +215,13 @@ def _check_same_shape(fn: str, x: Tensor, target: Tensor) -> None:
 
 
 def mse_loss(x: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """(x - target)^2, reduced."""
+    """(x - target)^2, reduced.
+
+    >>> F.mse_loss(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 4.0]))
+    tensor(2., dtype=float32)
+    >>> F.mse_loss(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 4.0]), reduction="none")
+    tensor([0., 4.], dtype=float32)
+    """
     x, target = as_tensor(x), as_tensor(target)
     check_reduction("mse_loss", reduction)
     _check_same_shape("mse_loss", x, target)
@@ -192,7 +234,11 @@ def binary_cross_entropy_with_logits(x: Tensor, target: Tensor, weight: Tensor |
                                      pos_weight: Tensor | None = None) -> Tensor:
     """-w [pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))], computed from logits without
     overflow: with softplus(x) = log(1 + exp(x)), it is w [(1 - t) softplus(x) +
-    pw t softplus(-x)], which is softplus(x) - t x when pw = 1."""
+    pw t softplus(-x)], which is softplus(x) - t x when pw = 1.
+
+    >>> F.binary_cross_entropy_with_logits(mg.tensor([0.0, 0.0]), mg.tensor([1.0, 0.0]))
+    tensor(0.6931, dtype=float32)
+    """
     x, target = as_tensor(x), as_tensor(target)
     check_reduction("binary_cross_entropy_with_logits", reduction)
     _check_same_shape("binary_cross_entropy_with_logits", x, target)
@@ -340,6 +386,14 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
     "batch" differentiates through them (real BatchNorm), "detached" treats them as constants
     (the normalization of the paper's section 2, computed outside the gradient step).
     `fused` chooses one `batch_norm` node (fast) or the composition of primitives (drawable).
+
+    >>> x = mg.tensor([[1.0], [3.0]])
+    >>> mean, var = mg.zeros(1), mg.ones(1)
+    >>> F.batch_norm(x, mean, var, training=True, momentum=0.5)
+    tensor([[-1.],
+            [ 1.]], dtype=float32)
+    >>> mean, var
+    (tensor([1.], dtype=float32), tensor([1.5], dtype=float32))
     """
     if stats not in TRAINING_STATS:
         raise ValueError(f"batch_norm: stats must be one of {TRAINING_STATS}, got {stats!r}")

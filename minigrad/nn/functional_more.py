@@ -31,14 +31,22 @@ def _where(mask: np.ndarray, a: Tensor, b: Tensor) -> Tensor:
 # --- activations ------------------------------------------------------------------------
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x where x > 0, negative_slope * x elsewhere (the slope's gradient at 0, as PyTorch)."""
+    """x where x > 0, negative_slope * x elsewhere (the slope's gradient at 0, as PyTorch).
+
+    >>> F.leaky_relu(mg.tensor([-2.0, 0.0, 2.0]), 0.1)
+    tensor([-0.2,  0. ,  2. ], dtype=float32)
+    """
     x = as_tensor(x)
     return _where(x.data > 0, x, x * negative_slope)
 
 
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, alpha (exp(x) - 1) where x <= 0 (a NaN takes the first branch, as in
-    PyTorch's gradient)."""
+    PyTorch's gradient).
+
+    >>> F.elu(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.8647,  0.    ,  2.    ], dtype=float32)
+    """
     x = as_tensor(x)
     negative = x.data <= 0
     # The exponential branch sees 0 wherever it is not taken (NaN and large x included),
@@ -48,18 +56,30 @@ def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def selu(x: Tensor) -> Tensor:
-    """scale * elu(x, alpha) with the self-normalizing constants of Klambauer et al."""
+    """scale * elu(x, alpha) with the self-normalizing constants of Klambauer et al.
+
+    >>> F.selu(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.5202,  0.    ,  2.1014], dtype=float32)
+    """
     return elu(x, SELU_ALPHA) * SELU_SCALE
 
 
 def silu(x: Tensor) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
+    """x * sigmoid(x) (also called swish).
+
+    >>> F.silu(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2384,  0.    ,  1.7616], dtype=float32)
+    """
     x = as_tensor(x)
     return x * x.sigmoid()
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (as PyTorch).
+
+    >>> F.softplus(mg.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.    ], dtype=float32)
+    """
     x = as_tensor(x)
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
@@ -69,14 +89,22 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 
 def mish(x: Tensor) -> Tensor:
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    >>> F.mish(mg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2525,  0.    ,  1.944 ], dtype=float32)
+    """
     x = as_tensor(x)
     return x * x.softplus().tanh()
 
 
 def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is 1 strictly inside, 0 elsewhere
-    (at the bounds too, as PyTorch)."""
+    (at the bounds too, as PyTorch).
+
+    >>> F.hardtanh(mg.tensor([-2.0, 0.0, 2.0]), -1.0, 1.0)
+    tensor([-1.,  0.,  1.], dtype=float32)
+    """
     x = as_tensor(x)
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
@@ -85,7 +113,11 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
 
 
 def log_sigmoid(x: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), without overflow."""
+    """log(sigmoid(x)) = -softplus(-x), without overflow.
+
+    >>> F.log_sigmoid(mg.tensor([0.0]))
+    tensor([-0.6931], dtype=float32)
+    """
     return -(-as_tensor(x)).softplus()
 
 
@@ -111,7 +143,11 @@ def _check_channels(op: str, x: Tensor, weight, bias) -> None:
 def group_norm(x: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize each sample over each group of C / num_groups channels (and all positions),
-    then scale and shift per channel. No batch statistics: the same in training and eval."""
+    then scale and shift per channel. No batch statistics: the same in training and eval.
+
+    >>> F.group_norm(mg.tensor([[1.0, 3.0, 10.0, 20.0]]), 2)
+    tensor([[-1.,  1., -1.,  1.]], dtype=float32)
+    """
     x = as_tensor(x)
     _check_channels("group_norm", x, weight, bias)
     if num_groups <= 0 or x.shape[1] % num_groups:
@@ -131,7 +167,12 @@ def instance_norm(x: Tensor, running_mean: Tensor | None = None,
     """Normalize each (sample, channel) over its positions, then scale and shift per channel.
 
     With running statistics and `use_input_stats`, they are updated with the batch average
-    of the per-instance mean and unbiased variance; without `use_input_stats`, they are used."""
+    of the per-instance mean and unbiased variance; without `use_input_stats`, they are used.
+
+    >>> F.instance_norm(mg.tensor([[[1.0, 3.0], [2.0, 6.0]]]))
+    tensor([[[-1.,  1.],
+             [-1.,  1.]]], dtype=float32)
+    """
     x = as_tensor(x)
     _check_channels("instance_norm", x, weight, bias)
     axes = tuple(range(2, x.ndim))
@@ -172,7 +213,13 @@ def _class_indices(op: str, index, size: int | None) -> np.ndarray:
 
 def embedding(x, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of `weight` (num_embeddings, dim) picked by the integer indices x: shape
-    (*x.shape, dim). The row `padding_idx` gets no gradient."""
+    (*x.shape, dim). The row `padding_idx` gets no gradient.
+
+    >>> weight = mg.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    >>> F.embedding(mg.tensor([2, 0]), weight)
+    tensor([[2., 2.],
+            [0., 0.]], dtype=float32)
+    """
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), "
                          f"got shape {weight.shape}")
@@ -186,7 +233,12 @@ def embedding(x, weight: Tensor, padding_idx: int | None = None) -> Tensor:
 
 def one_hot(x, num_classes: int = -1) -> Tensor:
     """int64 rows of the identity: shape (*x.shape, num_classes); num_classes=-1 means
-    max(x) + 1."""
+    max(x) + 1.
+
+    >>> F.one_hot(mg.tensor([0, 2]))
+    tensor([[1, 0, 0],
+            [0, 0, 1]], dtype=int64)
+    """
     index = _class_indices("one_hot", x, None)
     if index.size and index.min() < 0:
         raise IndexError(f"one_hot: class index {int(index.min())} is negative")
@@ -198,7 +250,12 @@ def one_hot(x, num_classes: int = -1) -> Tensor:
 
 def dropout2d(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Zero whole channels with probability p (of (N, C, H, W), or (C, H, W) unbatched) and
-    scale the rest by 1 / (1 - p); the identity when not training."""
+    scale the rest by 1 / (1 - p); the identity when not training.
+
+    >>> mg.manual_seed(0)
+    >>> F.dropout2d(mg.ones(1, 4, 1, 1), p=0.5).flatten()
+    tensor([2., 2., 2., 0.], dtype=float32)
+    """
     x = as_tensor(x)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p}")

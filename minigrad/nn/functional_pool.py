@@ -76,7 +76,11 @@ def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window along the last axis of (N, C, L) or (C, L); `stride`
     defaults to `kernel_size`. The gradient goes to each window's first maximum. With
-    `return_indices`, also where each maximum is (int64, a position along L)."""
+    `return_indices`, also where each maximum is (int64, a position along L).
+
+    >>> F.max_pool1d(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+    tensor([[[3., 5.]]], dtype=float32)
+    """
     return _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
 
 
@@ -183,7 +187,11 @@ def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, div
 
 def avg_pool1d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
-    """The mean of each window along the last axis of (N, C, L) or (C, L)."""
+    """The mean of each window along the last axis of (N, C, L) or (C, L).
+
+    >>> F.avg_pool1d(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+    tensor([[[2. , 3.5]]], dtype=float32)
+    """
     return _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
 
 
@@ -231,11 +239,19 @@ def _adaptive_avg_pool(x, output_size, nd: int) -> Tensor:
 
 def adaptive_avg_pool1d(x: Tensor, output_size) -> Tensor:
     """Average pooling to a given length: window i covers floor(i L / out) to
-    ceil((i + 1) L / out), as PyTorch (windows may overlap when L is not a multiple)."""
+    ceil((i + 1) L / out), as PyTorch (windows may overlap when L is not a multiple).
+
+    >>> F.adaptive_avg_pool1d(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+    tensor([[[2. , 3.5]]], dtype=float32)
+    """
     return _adaptive_avg_pool(x, output_size, 1)
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
     """Average pooling of (N, C, H, W) to (N, C, *output_size); an entry None keeps that
-    size. `adaptive_avg_pool2d(x, 1)` is the global average pool."""
+    size. `adaptive_avg_pool2d(x, 1)` is the global average pool.
+
+    >>> F.adaptive_avg_pool2d(mg.arange(16.0).reshape(1, 1, 4, 4), 1)
+    tensor([[[[7.5]]]], dtype=float32)
+    """
     return _adaptive_avg_pool(x, output_size, 2)

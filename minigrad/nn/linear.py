@@ -60,14 +60,22 @@ class Linear(Module):
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder, for instance where a norm is optional)."""
+    """Returns its input unchanged (a placeholder, for instance where a norm is optional).
+
+    >>> nn.Identity()(mg.tensor([1.0, 2.0]))
+    tensor([1., 2.], dtype=float32)
+    """
 
     def forward(self, x):
         return x
 
 
 class Flatten(Module):
-    """Merge axes `start_dim..end_dim` into one (by default all but the batch axis)."""
+    """Merge axes `start_dim..end_dim` into one (by default all but the batch axis).
+
+    >>> nn.Flatten()(mg.zeros(4, 2, 3)).shape
+    (4, 6)
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -81,7 +89,11 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split axis `dim` into `unflattened_size` (the inverse of Flatten)."""
+    """Split axis `dim` into `unflattened_size` (the inverse of Flatten).
+
+    >>> nn.Unflatten(1, (2, 3))(mg.zeros(4, 6)).shape
+    (4, 2, 3)
+    """
 
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()

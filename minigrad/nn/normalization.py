@@ -156,7 +156,13 @@ class BatchNorm2d(_BatchNorm):
 
 class LayerNorm(Module):
     """Normalize each sample over its last axes (`normalized_shape`), with a learned
-    elementwise scale and shift of that shape: no batch statistics, same in train and eval."""
+    elementwise scale and shift of that shape: no batch statistics, same in train and eval.
+
+    >>> norm = nn.LayerNorm(2)
+    >>> norm(mg.tensor([[1.0, 3.0], [2.0, 0.0]]))
+    tensor([[-1.,  1.],
+            [ 1., -1.]], dtype=float32, grad_fn=<add>)
+    """
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, dtype=None) -> None:
@@ -181,7 +187,12 @@ class LayerNorm(Module):
 
 class GroupNorm(Module):
     """Normalize each sample over groups of channels (Wu & He, 2018), with a learned
-    per-channel scale and shift: no batch statistics, the same in training and eval."""
+    per-channel scale and shift: no batch statistics, the same in training and eval.
+
+    >>> norm = nn.GroupNorm(2, 4)
+    >>> norm(mg.tensor([[1.0, 3.0, 10.0, 20.0]])).shape
+    (1, 4)
+    """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
                  affine: bool = True, dtype=None) -> None:
@@ -245,12 +256,20 @@ class _InstanceNorm(Module):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization of (N, C, L) or (C, L) inputs."""
+    """Instance normalization of (N, C, L) or (C, L) inputs.
+
+    >>> nn.InstanceNorm1d(2)(mg.zeros(8, 2, 5)).shape
+    (8, 2, 5)
+    """
 
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization of (N, C, H, W) or (C, H, W) inputs (Ulyanov et al., 2016)."""
+    """Instance normalization of (N, C, H, W) or (C, H, W) inputs (Ulyanov et al., 2016).
+
+    >>> nn.InstanceNorm2d(3)(mg.zeros(8, 3, 4, 4)).shape
+    (8, 3, 4, 4)
+    """
 
     _spatial = 2

@@ -27,13 +27,23 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """The maximum of each window along the last axis."""
+    """The maximum of each window along the last axis.
+
+    >>> nn.MaxPool1d(2)(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]))
+    tensor([[[3., 5.]]], dtype=float32)
+    """
 
     _pool = staticmethod(F.max_pool1d)
 
 
 class MaxPool2d(_MaxPoolNd):
-    """The maximum of each kernel_size window (stride defaults to kernel_size)."""
+    """The maximum of each kernel_size window (stride defaults to kernel_size).
+
+    >>> x = mg.arange(16.0).reshape(1, 1, 4, 4)
+    >>> nn.MaxPool2d(2)(x)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]], dtype=float32)
+    """
 
     _pool = staticmethod(F.max_pool2d)
 
@@ -66,7 +76,11 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
 
 class AvgPool1d(Module):
-    """The mean of each window along the last axis."""
+    """The mean of each window along the last axis.
+
+    >>> nn.AvgPool1d(2)(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]))
+    tensor([[[2. , 3.5]]], dtype=float32)
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:
@@ -83,7 +97,13 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(AvgPool1d):
-    """The mean of each kernel_size window (stride defaults to kernel_size)."""
+    """The mean of each kernel_size window (stride defaults to kernel_size).
+
+    >>> x = mg.arange(16.0).reshape(1, 1, 4, 4)
+    >>> nn.AvgPool2d(2)(x)
+    tensor([[[[ 2.5,  4.5],
+              [10.5, 12.5]]]], dtype=float32)
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                  count_include_pad: bool = True, divisor_override: int | None = None) -> None:
@@ -96,7 +116,11 @@ class AvgPool2d(AvgPool1d):
 
 
 class AdaptiveAvgPool1d(Module):
-    """Average pooling to a fixed output length, whatever the input length."""
+    """Average pooling to a fixed output length, whatever the input length.
+
+    >>> nn.AdaptiveAvgPool1d(1)(mg.tensor([[[1.0, 3.0, 2.0, 5.0]]]))
+    tensor([[[2.75]]], dtype=float32)
+    """
 
     _pool = staticmethod(F.adaptive_avg_pool1d)
 
@@ -112,6 +136,13 @@ class AdaptiveAvgPool1d(Module):
 
 
 class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
-    """Average pooling to a fixed (H, W), whatever the input size."""
+    """Average pooling to a fixed (H, W), whatever the input size.
+
+    >>> x = mg.arange(16.0).reshape(1, 1, 4, 4)
+    >>> nn.AdaptiveAvgPool2d(1)(x)
+    tensor([[[[7.5]]]], dtype=float32)
+    >>> nn.AdaptiveAvgPool2d((1, 2))(x).shape
+    (1, 1, 1, 2)
+    """
 
     _pool = staticmethod(F.adaptive_avg_pool2d)

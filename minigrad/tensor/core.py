@@ -81,8 +81,16 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
 
     # The array. Reading is a C-level getter on the `_data` slot (the hot path reads the
     # slot itself); assigning is checked by `_set_data`.
-    data = property(operator.attrgetter("_data"), _set_data,
-                    doc="The NumPy array holding the values (assignment is outside autograd).")
+    data = property(operator.attrgetter("_data"), _set_data, doc="""
+        The NumPy array holding the values (assignment is outside autograd).
+
+        >>> x = mg.tensor([1.0, 2.0])
+        >>> x.data
+        array([1., 2.], dtype=float32)
+        >>> x.data = np.array([3.0, 4.0], dtype=np.float32)
+        >>> x
+        tensor([3., 4.], dtype=float32)
+        """)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None,
                  name: str | None = None) -> None:
@@ -123,7 +131,12 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
     @property
     def requires_grad(self) -> bool:
         """Whether ops on this tensor are recorded for backward; settable on leaves of a
-        floating dtype."""
+        floating dtype.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> x.requires_grad, (x * 2).requires_grad, mg.tensor([1.0]).requires_grad
+        (True, True, False)
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -141,24 +154,46 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set `requires_grad` in place and return self."""
+        """Set `requires_grad` in place and return self.
+
+        >>> mg.zeros(2).requires_grad_().requires_grad
+        True
+        """
         self.requires_grad = requires_grad
         return self
 
     @property
     def values_freed(self) -> bool:
         """True when backward freed this tensor's values (it was an intermediate that only
-        the graph held); shape, dtype, name and gradient remain for drawings."""
+        the graph held); shape, dtype, name and gradient remain for drawings.
+
+        >>> x = mg.zeros(1000, requires_grad=True)
+        >>> loss = x.exp().sum()
+        >>> loss.backward()
+        >>> hidden = loss.grad_fn.inputs[0]
+        >>> hidden.values_freed, hidden.shape
+        (True, (1000,))
+        """
         return is_freed(self._data)
 
     @property
     def is_leaf(self) -> bool:
-        """True when no recorded op produced this tensor."""
+        """True when no recorded op produced this tensor.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def detached_from(self):
-        """For a tensor made by `detach()`, the `DetachLink` to its source; else None."""
+        """For a tensor made by `detach()`, the `DetachLink` to its source; else None.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> x.detach().detached_from
+        <DetachLink to a tensor of shape (2,)>
+        """
         return self._detach_link
 
     def detach(self) -> Tensor:
@@ -166,6 +201,11 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
 
         The result keeps a weak, drawing-only link to its source (`detached_from`), so a
         renderer can show where the graph was cut without keeping old graphs alive.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x.detach()).sum().backward()
+        >>> x.grad
+        tensor([1., 2.], dtype=float32)
         """
         out = Tensor.wrap(self._data)
         if self._requires_grad:
@@ -173,14 +213,29 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
         return out
 
     def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        """Keep this non-leaf tensor's gradient in `.grad` after backward.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * 2
+        >>> y.retain_grad()
+        >>> (y * y).sum().backward()
+        >>> y.grad
+        tensor([4., 8.], dtype=float32)
+        """
         if self.grad_fn is None:
             return  # leaves keep their gradient anyway
         self.grad_fn._retained = weakref.ref(self)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor
-        replaces the gradient. Returns a handle whose `remove()` unregisters the hook."""
+        replaces the gradient. Returns a handle whose `remove()` unregisters the hook.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda grad: grad * 10)
+        >>> x.sum().backward()
+        >>> x.grad
+        tensor([10., 10.], dtype=float32)
+        """
         if not self._requires_grad:
             raise RuntimeError("register_hook: the tensor does not require grad")
         if self.grad_fn is not None:
@@ -194,6 +249,14 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
         """Accumulate the gradient of this tensor into the `.grad` of the leaves.
 
         See `minigrad.autograd.engine.backward`.
+
+        >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x ** 2).sum().backward()
+        >>> x.grad
+        tensor([2., 4.], dtype=float32)
+        >>> (x * 3).backward(mg.tensor([1.0, -1.0]))
+        >>> x.grad
+        tensor([5., 1.], dtype=float32)
         """
         # The engine sits above the tensor layer; it is loaded by `import minigrad`, so
         # this import only looks it up (once per backward, not per op).

@@ -62,7 +62,11 @@ class Indexing:
 
     # --- reorder and repeat ---------------------------------------------------------
     def flip(self, *dims) -> Tensor:
-        """Reverse the order of the elements along `dims`."""
+        """Reverse the order of the elements along `dims`.
+
+        >>> mg.arange(4).flip(0)
+        tensor([3, 2, 1, 0], dtype=int64)
+        """
         dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         axes = shapes.normalize_axis(tuple(dims), self.ndim, "flip")
         index = [slice(None)] * self.ndim
@@ -71,7 +75,12 @@ class Indexing:
         return self[tuple(index)] if axes else self
 
     def roll(self, shifts, dims=None) -> Tensor:
-        """Shift the elements by `shifts` along `dims` cyclically (flattened without dims)."""
+        """Shift the elements by `shifts` along `dims` cyclically (flattened without dims).
+
+        >>> mg.tensor([[1, 2], [3, 4]]).roll(1, 1)
+        tensor([[2, 1],
+                [4, 3]], dtype=int64)
+        """
         if dims is None:
             return self.reshape(-1).roll(shifts, 0).reshape(self.shape)
         shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
@@ -87,7 +96,12 @@ class Indexing:
 
     def repeat(self, *sizes) -> Tensor:
         """PyTorch's repeat: tile the tensor `sizes[i]` times along axis i (sizes may add
-        leading axes). This is NumPy's `tile`, not NumPy's `repeat`."""
+        leading axes). This is NumPy's `tile`, not NumPy's `repeat`.
+
+        >>> mg.tensor([[1, 2]]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]], dtype=int64)
+        """
         sizes = shapes.shape_argument(sizes, "repeat")
         if len(sizes) < self.ndim:
             raise ValueError(f"repeat: {len(sizes)} repeat counts for a tensor with "
@@ -101,14 +115,22 @@ class Indexing:
         return out.reshape(tuple(r * n for r, n in zip(sizes, shape)))
 
     def tile(self, *dims) -> Tensor:
-        """Repeat along each axis; fewer counts than axes count the last axes."""
+        """Repeat along each axis; fewer counts than axes count the last axes.
+
+        >>> mg.tensor([1, 2]).tile(2)
+        tensor([1, 2, 1, 2], dtype=int64)
+        """
         dims = shapes.shape_argument(dims, "tile")
         return self.repeat(*(1,) * (self.ndim - len(dims)), *dims)
 
     # --- split ----------------------------------------------------------------------
     def split(self, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces along `dim`: of `split_size` each (the last may be smaller), or of the
-        listed sizes (which must add up to the axis' length)."""
+        listed sizes (which must add up to the axis' length).
+
+        >>> [piece.tolist() for piece in mg.arange(5).split([1, 4])]
+        [[0], [1, 2, 3, 4]]
+        """
         axis = shapes.single_axis(dim, self.ndim, "split")
         n = self.shape[axis]
         if isinstance(split_size_or_sections, (int, np.integer)):
@@ -125,7 +147,11 @@ class Indexing:
         return tuple(self._along(axis, slice(a, b)) for a, b in itertools.pairwise(bounds))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """At most `chunks` pieces of equal length (ceil(n / chunks)) along `dim`."""
+        """At most `chunks` pieces of equal length (ceil(n / chunks)) along `dim`.
+
+        >>> [piece.shape for piece in mg.zeros(5, 2).chunk(2)]
+        [(3, 2), (2, 2)]
+        """
         if chunks <= 0:
             raise ValueError(f"chunk: chunks must be positive, got {chunks}")
         n = self.shape[shapes.single_axis(dim, self.ndim, "chunk")]
@@ -140,15 +166,29 @@ class Indexing:
         return prim.where.apply(self.wrap(keep), self, zero)
 
     def tril(self, diagonal: int = 0) -> Tensor:
-        """Zero the elements above the `diagonal`-th diagonal of the last two axes."""
+        """Zero the elements above the `diagonal`-th diagonal of the last two axes.
+
+        >>> mg.ones(2, 2).tril()
+        tensor([[1., 0.],
+                [1., 1.]], dtype=float32)
+        """
         return self._triangle(np.tri(*self.shape[-2:], k=diagonal, dtype=bool), "tril")
 
     def triu(self, diagonal: int = 0) -> Tensor:
-        """Zero the elements below the `diagonal`-th diagonal of the last two axes."""
+        """Zero the elements below the `diagonal`-th diagonal of the last two axes.
+
+        >>> mg.ones(2, 2).triu()
+        tensor([[1., 1.],
+                [0., 1.]], dtype=float32)
+        """
         return self._triangle(~np.tri(*self.shape[-2:], k=diagonal - 1, dtype=bool), "triu")
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-        """The diagonal of the matrices in axes dim1, dim2, as a new last axis."""
+        """The diagonal of the matrices in axes dim1, dim2, as a new last axis.
+
+        >>> mg.tensor([[1, 2], [3, 4]]).diagonal()
+        tensor([1, 4], dtype=int64)
+        """
         a = shapes.single_axis(dim1, self.ndim, "diagonal")
         b = shapes.single_axis(dim2, self.ndim, "diagonal")
         if a == b:
@@ -177,7 +217,12 @@ class Indexing:
         return axis, index, tuple(index if a == axis else g for a, g in enumerate(grid))
 
     def gather(self, dim: int, index) -> Tensor:
-        """`out[i][j] = self[index[i][j]][j]` for dim 0 (`self[i][index[i][j]]` for dim 1)."""
+        """`out[i][j] = self[index[i][j]][j]` for dim 0 (`self[i][index[i][j]]` for dim 1).
+
+        >>> mg.tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, mg.tensor([[1], [0]]))
+        tensor([[2.],
+                [3.]], dtype=float32)
+        """
         _, _, where = self._positions("gather", dim, index)
         return self[where]
 
@@ -192,7 +237,11 @@ class Indexing:
         return src.astype(self.dtype), index, where
 
     def scatter_add(self, dim: int, index, src) -> Tensor:
-        """self with `src[i][j]` added at `[index[i][j]][j]` (dim 0); repeats add up."""
+        """self with `src[i][j]` added at `[index[i][j]][j]` (dim 0); repeats add up.
+
+        >>> mg.zeros(3).scatter_add(0, mg.tensor([2, 2, 0]), mg.tensor([1.0, 1.0, 4.0]))
+        tensor([4., 0., 2.], dtype=float32)
+        """
         src, _, where = self._scattered("scatter_add", dim, index, src)
         return self + prim.index_add.apply(src, shape=self.shape, index=where)
 
@@ -201,7 +250,11 @@ class Indexing:
         """self with `src[i][j]` (or `value`) written at `[index[i][j]][j]` (dim 0). Where an
         index repeats, the last write in row-major order wins. With `reduce="add"` or
         `"multiply"`, each value is added to (multiplied into) what is there instead, as
-        `scatter_reduce(..., "sum" | "prod")`; unlike PyTorch, this is differentiable."""
+        `scatter_reduce(..., "sum" | "prod")`; unlike PyTorch, this is differentiable.
+
+        >>> mg.zeros(3).scatter(0, mg.tensor([2, 0]), mg.tensor([5.0, 6.0]))
+        tensor([6., 0., 5.], dtype=float32)
+        """
         if (src is None) == (value is None):
             raise TypeError("scatter: give exactly one of src and value")
         if reduce is not None:
@@ -269,7 +322,11 @@ class Indexing:
         return prim.where.apply(self.wrap((hits > 0).reshape(self.shape)), reduced, self)
 
     def index_select(self, dim: int, index) -> Tensor:
-        """The entries `index` (a 1-D integer tensor) along `dim`."""
+        """The entries `index` (a 1-D integer tensor) along `dim`.
+
+        >>> mg.tensor([10.0, 20.0, 30.0]).index_select(0, mg.tensor([2, 0]))
+        tensor([30., 10.], dtype=float32)
+        """
         axis = shapes.single_axis(dim, self.ndim, "index_select")
         index = _integer_index("index_select", index, self.shape[axis])
         if index.ndim > 1:
@@ -277,7 +334,12 @@ class Indexing:
         return self._along(axis, index.reshape(-1))
 
     def masked_fill(self, mask, value) -> Tensor:
-        """`value` where `mask` is true, self elsewhere (mask broadcasts to self's shape)."""
+        """`value` where `mask` is true, self elsewhere (mask broadcasts to self's shape).
+
+        >>> x = mg.tensor([1.0, -2.0, 3.0])
+        >>> x.masked_fill(x < 0, 0.0)
+        tensor([1., 0., 3.], dtype=float32)
+        """
         mask = np.asarray(getattr(mask, "data", mask))
         if mask.dtype != bool:
             raise TypeError(f"masked_fill: the mask must be bool, got {mask.dtype}")
@@ -291,7 +353,11 @@ class Indexing:
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False, *,
                 axis: int | None = None) -> Tensor:
         """The indices that sort along `dim` (NaN counts as the largest, as PyTorch); the
-        order is always stable."""
+        order is always stable.
+
+        >>> mg.tensor([3.0, 1.0, 2.0]).argsort(descending=True)
+        tensor([0, 2, 1], dtype=int64)
+        """
         axis = shapes.single_axis(dim if axis is None else axis, max(self.ndim, 1), "argsort")
         data = self.data if self.ndim else self.data.reshape(1)
         if descending:  # the ascending order of the reversed data, reversed: ties keep
@@ -303,7 +369,12 @@ class Indexing:
         return self.wrap(order.reshape(self.shape))
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:
-        """(values, indices) sorted along `dim`; the values carry the gradient."""
+        """(values, indices) sorted along `dim`; the values carry the gradient.
+
+        >>> result = mg.tensor([3.0, 1.0, 2.0]).sort()
+        >>> result.values, result.indices
+        (tensor([1., 2., 3.], dtype=float32), tensor([1, 2, 0], dtype=int64))
+        """
         indices = self.argsort(dim, descending, stable)
         if not self.ndim:
             return SortResult(self, indices)
@@ -311,7 +382,11 @@ class Indexing:
 
     def topk(self, k: int, dim: int = -1, largest: bool = True,
              sorted: bool = True) -> SortResult:  # noqa: A002 - PyTorch's name
-        """The k largest (or smallest) entries along `dim`, with their indices."""
+        """The k largest (or smallest) entries along `dim`, with their indices.
+
+        >>> mg.tensor([3.0, 1.0, 2.0]).topk(2).values
+        tensor([3., 2.], dtype=float32)
+        """
         axis = shapes.single_axis(dim, max(self.ndim, 1), "topk")
         n = self.shape[axis] if self.ndim else 1
         if not 0 <= k <= n:

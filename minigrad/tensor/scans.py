@@ -37,16 +37,28 @@ class Scans:
         return op.apply(self, axis=one_dim(name, dim, axis, self.ndim))
 
     def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        """Running sums along `dim`: z_j = sum_{i<=j} x_i."""
+        """Running sums along `dim`: z_j = sum_{i<=j} x_i.
+
+        >>> mg.tensor([1.0, 2.0, 3.0]).cumsum(0)
+        tensor([1., 3., 6.], dtype=float32)
+        """
         return self._scanned(prim.cumsum, "cumsum", dim, axis)
 
     def cumprod(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        """Running products along `dim`: z_j = prod_{i<=j} x_i (gradient exact at zeros)."""
+        """Running products along `dim`: z_j = prod_{i<=j} x_i (gradient exact at zeros).
+
+        >>> mg.tensor([1.0, 2.0, 3.0]).cumprod(0)
+        tensor([1., 2., 6.], dtype=float32)
+        """
         return self._scanned(prim.cumprod, "cumprod", dim, axis)
 
     def prod(self, dim=None, keepdim: bool | None = None, *, axis=None,
              keepdims: bool | None = None) -> Tensor:
-        """The product over `dim` (all axes by default); gradient exact at zeros."""
+        """The product over `dim` (all axes by default); gradient exact at zeros.
+
+        >>> mg.tensor([[1.0, 2.0], [3.0, 4.0]]).prod()
+        tensor(24., dtype=float32)
+        """
         dim = pick("prod", "dim", dim, "axis", axis)
         keep = pick("prod", "keepdim", keepdim, "keepdims", keepdims, False)
         axes = shapes.normalize_axis(dim, self.ndim, "prod")
@@ -55,7 +67,12 @@ class Scans:
     def norm(self, p=2, dim=None, keepdim: bool | None = None, *, axis=None,
              keepdims: bool | None = None) -> Tensor:
         """The p-norm over `dim` (all elements by default): (sum |x|^p)^(1/p); p may be
-        a positive number, inf, -inf, 0 (the count of nonzeros) or "fro" (= 2)."""
+        a positive number, inf, -inf, 0 (the count of nonzeros) or "fro" (= 2).
+
+        >>> x = mg.tensor([3.0, -4.0])
+        >>> x.norm(), x.norm(p=1)
+        (tensor(5., dtype=float32), tensor(7., dtype=float32))
+        """
         dim = pick("norm", "dim", dim, "axis", axis)
         keepdim = bool(pick("norm", "keepdim", keepdim, "keepdims", keepdims, False))
         if p == "fro":
@@ -89,10 +106,18 @@ class Scans:
 
     def all(self, dim=None, keepdim: bool | None = None, *, axis=None,
             keepdims: bool | None = None) -> Tensor:
-        """True where every element along `dim` is nonzero (a bool tensor, no gradient)."""
+        """True where every element along `dim` is nonzero (a bool tensor, no gradient).
+
+        >>> mg.tensor([1.0, 2.0]).all()
+        tensor(True, dtype=bool)
+        """
         return self._logical(np.all, "all", dim, keepdim, axis, keepdims)
 
     def any(self, dim=None, keepdim: bool | None = None, *, axis=None,
             keepdims: bool | None = None) -> Tensor:
-        """True where some element along `dim` is nonzero (a bool tensor, no gradient)."""
+        """True where some element along `dim` is nonzero (a bool tensor, no gradient).
+
+        >>> mg.tensor([[0.0, 0.0], [0.0, 1.0]]).any(dim=1)
+        tensor([False,  True], dtype=bool)
+        """
         return self._logical(np.any, "any", dim, keepdim, axis, keepdims)
