@@ -910,7 +910,12 @@ def scatter_add(x, dim: int, index, src) -> Tensor:
 
 def scatter_reduce(x, dim: int, index, src, reduce: str, *, include_self: bool = True) -> Tensor:
     """Values combined at index along dim by `reduce`. `minigrad.scatter_reduce(x, ...)` is
-    `Tensor.scatter_reduce`."""
+    `Tensor.scatter_reduce`.
+
+    >>> src = mg.tensor([1.0, 2.0, 3.0])
+    >>> mg.scatter_reduce(mg.zeros(2), 0, mg.tensor([0, 0, 1]), src, "amax")
+    tensor([2., 3.], dtype=float32)
+    """
     return as_tensor(x).scatter_reduce(dim, index, src, reduce, include_self=include_self)
 
 def index_select(x, dim: int, index) -> Tensor:

@@ -38,7 +38,17 @@ def is_backward_running() -> bool:
     """True while this thread is inside a backward pass started under `detect_anomaly()`
     (running some op's VJP). Anomaly detection reads it to leave the ops inside a VJP
     unchecked; it is counted only while detection is on, which keeps a thread-local
-    update off every other backward pass."""
+    update off every other backward pass.
+
+    >>> x = mg.tensor(1.0, requires_grad=True)
+    >>> y = x * 2
+    >>> handle = y.register_hook(lambda grad: print(is_backward_running()))
+    >>> with mg.detect_anomaly():
+    ...     y.backward()
+    True
+    >>> is_backward_running()
+    False
+    """
     return _running.depth > 0
 
 
@@ -96,6 +106,11 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
 
     Everything that propagates gradients node by node (backward, `grad`, the gradient-path
     analysis of `minigrad.viz`) takes this step, so the rules live in one place.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 3
+    >>> vjp(y.grad_fn, mg.ones(2))
+    (tensor([3., 3.], dtype=float32), None)
     """
     input_grads = node.op.backward(node, grad)
     if type(input_grads) is not tuple:
@@ -315,6 +330,11 @@ def backward(tensor: Tensor, gradient=None, retain_graph: bool = False,
     `gradient` is the vector of the vector-Jacobian product (defaults to 1 for a scalar).
     The graph's saved values are freed afterwards unless `retain_graph` is true;
     `create_graph` records the backward pass so the gradients can be differentiated.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> backward((x * x).sum())
+    >>> x.grad
+    tensor([2., 4.], dtype=float32)
     """
     root_grad = root_gradient(tensor, gradient, "backward", create_graph)
     _propagate([(tensor, root_grad)], retain_graph=retain_graph or create_graph,
@@ -327,6 +347,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
 
     Returns a tuple with one entry per input; leaves' `.grad` is left untouched. An input
     that `outputs` do not depend on is an error unless `allow_unused=True` (then None).
+
+    >>> x = mg.tensor(3.0, requires_grad=True)
+    >>> mg.grad(x ** 2, x)
+    (tensor(6., dtype=float32),)
+    >>> (dx,) = mg.grad(x ** 3, x, create_graph=True)
+    >>> mg.grad(dx, x)
+    (tensor(18., dtype=float32),)
     """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single_input = isinstance(inputs, Tensor)

@@ -47,6 +47,11 @@ class Node:
     * `params`: the keyword parameters of the call (`{"axis": 0, "keepdims": False}`).
     * `saved`: what `forward` stored with `save_for_backward`; `None` once released.
     * `released`: True after a backward that did not retain the graph.
+
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> node = (x * 3).grad_fn
+    >>> node, node.inputs[0] is x, node.params
+    (<mul>, True, {})
     """
 
     __slots__ = (
@@ -118,7 +123,25 @@ class Node:
 
 
 class Function:
-    """Base class of primitives; see the module docstring for the contract."""
+    """Base class of primitives; see the module docstring for the contract.
+
+    >>> class Square(Function):
+    ...     name = "square"
+    ...     @staticmethod
+    ...     def forward(ctx, a):
+    ...         return a * a
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (a,) = ctx.inputs
+    ...         return grad * 2 * a
+    >>> x = mg.tensor([3.0], requires_grad=True)
+    >>> y = Square.apply(x)
+    >>> y
+    tensor([9.], dtype=float32, grad_fn=<square>)
+    >>> y.backward(mg.ones(1))
+    >>> x.grad
+    tensor([6.], dtype=float32)
+    """
 
     name: ClassVar[str] = "function"
 

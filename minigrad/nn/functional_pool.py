@@ -142,7 +142,12 @@ def _max_unpool(x, indices, kernel_size, stride, padding, output_size, nd: int) 
 def max_unpool1d(x: Tensor, indices, kernel_size, stride=None, padding=0,
                  output_size=None) -> Tensor:
     """The inverse of `max_pool1d(..., return_indices=True)`: zeros, with each value of x
-    put back where `indices` says its maximum was."""
+    put back where `indices` says its maximum was.
+
+    >>> y, i = F.max_pool1d(mg.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2, return_indices=True)
+    >>> F.max_unpool1d(y, i, 2)
+    tensor([[[0., 3., 2., 0.]]], dtype=float32)
+    """
     return _max_unpool(x, indices, kernel_size, stride, padding, output_size, 1)
 
 

@@ -64,13 +64,26 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
-    """Puts each value back where MaxPool1d(return_indices=True) found it; zeros elsewhere."""
+    """Puts each value back where MaxPool1d(return_indices=True) found it; zeros elsewhere.
+
+    >>> y, i = nn.MaxPool1d(2, return_indices=True)(mg.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    >>> nn.MaxUnpool1d(2)(y, i)
+    tensor([[[0., 3., 2., 0.]]], dtype=float32)
+    """
 
     _unpool = staticmethod(F.max_unpool1d)
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
-    """Puts each value back where MaxPool2d(return_indices=True) found it; zeros elsewhere."""
+    """Puts each value back where MaxPool2d(return_indices=True) found it; zeros elsewhere.
+
+    >>> y, i = nn.MaxPool2d(2, return_indices=True)(mg.arange(16.0).reshape(1, 1, 4, 4))
+    >>> nn.MaxUnpool2d(2)(y, i)[0, 0]
+    tensor([[ 0.,  0.,  0.,  0.],
+            [ 0.,  5.,  0.,  7.],
+            [ 0.,  0.,  0.,  0.],
+            [ 0., 13.,  0., 15.]], dtype=float32)
+    """
 
     _unpool = staticmethod(F.max_unpool2d)
 

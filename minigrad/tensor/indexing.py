@@ -281,7 +281,14 @@ class Indexing:
         Built from differentiable pieces, so every order of gradient works: the values that
         meet at each position of self are laid out in a row of slots (index_add), padded
         with the reduction's identity, and the rows reduced; amax and amin split the
-        gradient evenly among ties, as PyTorch."""
+        gradient evenly among ties, as PyTorch.
+
+        >>> index, src = mg.tensor([0, 0, 1]), mg.tensor([2.0, 3.0, 4.0])
+        >>> mg.ones(2).scatter_reduce(0, index, src, "prod")
+        tensor([6., 4.], dtype=float32)
+        >>> mg.zeros(2).scatter_reduce(0, index, src, "mean", include_self=False)
+        tensor([2.5, 4. ], dtype=float32)
+        """
         return self._scatter_reduce("scatter_reduce", dim, index, src, reduce, include_self)
 
     def _scatter_reduce(self, op: str, dim: int, index, src, reduce: str,
