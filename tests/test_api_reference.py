@@ -5,6 +5,11 @@ Public names are those in the `__all__` of minigrad's public modules (and the fu
 public method and property of a public class (one inherited from a documented base counts,
 as `help()` shows it). Each public name must also be rendered by a `::: path` directive of
 docs/api/*.md, or be a member of a module or class rendered there.
+
+Every public function and class, and every public method and property of `Tensor` and
+`Module`, also shows a `>>>` example (tests/test_docstring_examples.py runs them). Constants
+(`viz.DEFAULT_MAX_NODES`) are neither functions nor classes and need no docstring or example;
+no function or class is exempt.
 """
 
 from __future__ import annotations
@@ -94,6 +99,24 @@ def test_every_public_method_and_property_has_a_docstring():
                     owner = next(k for k in value.__mro__ if member in vars(k))
                     missing.add(f"{owner.__module__}.{owner.__qualname__}.{member}")
     assert not missing, f"public members without a docstring: {sorted(missing)}"
+
+
+def has_example(doc: str) -> bool:
+    return any(line.lstrip().startswith(">>>") for line in doc.splitlines())
+
+
+def test_every_public_function_and_class_has_an_example():
+    missing = [name for name, value in public_api().items()
+               if needs_doc(value) and not has_example(inspect.getdoc(value) or "")]
+    assert not missing, f"public names without a >>> example: {missing}"
+
+
+@pytest.mark.parametrize("cls", ["Tensor", "nn.Module"])
+def test_every_method_and_property_of_tensor_and_module_has_an_example(cls):
+    value = resolve(f"minigrad.{cls}")
+    missing = sorted(name for name, attribute in public_members(value).items()
+                     if not has_example(member_doc(value, name, attribute)))
+    assert not missing, f"{cls} members without a >>> example: {missing}"
 
 
 def resolve(path: str):
