@@ -42,7 +42,8 @@ from minigrad.nn.hooks import (
 )
 from minigrad.nn.linear import Flatten, Identity, Linear, Unflatten
 from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
-from minigrad.nn.module import IncompatibleKeys, Module
+from minigrad.nn.module import Module
+from minigrad.nn.module_state import IncompatibleKeys
 from minigrad.nn.normalization import (
     BatchNorm1d,
     BatchNorm2d,

@@ -7,7 +7,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.nn import functional as F  # noqa: N812 - the PyTorch convention
 from minigrad.nn import init
-from minigrad.nn.functional import check_batch_norm_input
+from minigrad.nn.functional_norm import check_batch_norm_input
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.ops.normalization import TRAINING_STATS

@@ -29,7 +29,7 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.autograd.grad_mode import no_grad
-from minigrad.nn.functional import check_batch_norm_input
+from minigrad.nn.functional_norm import check_batch_norm_input
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.ops.normalization import Channels

@@ -11,7 +11,6 @@ order. PyTorch's names and argument order; `axis` is accepted for `dim`.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import namedtuple
 from typing import TYPE_CHECKING
@@ -122,40 +121,6 @@ class Indexing:
         """
         dims = shapes.shape_argument(dims, "tile")
         return self.repeat(*(1,) * (self.ndim - len(dims)), *dims)
-
-    # --- split ----------------------------------------------------------------------
-    def split(self, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
-        """Pieces along `dim`: of `split_size` each (the last may be smaller), or of the
-        listed sizes (which must add up to the axis' length).
-
-        >>> [piece.tolist() for piece in mg.arange(5).split([1, 4])]
-        [[0], [1, 2, 3, 4]]
-        """
-        axis = shapes.single_axis(dim, self.ndim, "split")
-        n = self.shape[axis]
-        if isinstance(split_size_or_sections, (int, np.integer)):
-            size = int(split_size_or_sections)
-            if size <= 0:
-                raise ValueError(f"split: split_size must be positive, got {size}")
-            sizes = [min(size, n - start) for start in range(0, n, size)] or [0]
-        else:
-            sizes = [int(s) for s in split_size_or_sections]
-            if sum(sizes) != n or any(s < 0 for s in sizes):
-                raise ValueError(f"split: sections {sizes} must be non-negative and add up "
-                                 f"to {n}, the length of dimension {axis} (shape {self.shape})")
-        bounds = np.cumsum([0, *sizes]).tolist()
-        return tuple(self._along(axis, slice(a, b)) for a, b in itertools.pairwise(bounds))
-
-    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """At most `chunks` pieces of equal length (ceil(n / chunks)) along `dim`.
-
-        >>> [piece.shape for piece in mg.zeros(5, 2).chunk(2)]
-        [(3, 2), (2, 2)]
-        """
-        if chunks <= 0:
-            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
-        n = self.shape[shapes.single_axis(dim, self.ndim, "chunk")]
-        return self.split(max(1, math.ceil(n / chunks)), dim)
 
     # --- triangles and diagonals ----------------------------------------------------
     def _triangle(self, keep: np.ndarray, op: str) -> Tensor:
