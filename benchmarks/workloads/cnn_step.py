@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from benchmarks.workloads import frameworks
 from benchmarks.workloads.base import Check, Medians, Metric, Workload, ratio_check
 from benchmarks.workloads.frameworks import Framework
-from benchmarks.workloads.mlp_step import _timed_step, phase_metrics, sized
+from benchmarks.workloads.mlp_step import _timed_step, classifier_step, phase_metrics, sized
 from benchmarks.workloads.numpy_nn import cross_entropy, init_linear
 
 FULL = {"batch": 64, "size": 28, "channels": (32, 64), "classes": 10}
@@ -43,14 +43,7 @@ def make_step_autograd(sizes: dict, fw: Framework):
         nn.Conv2d(c1, c2, 3, padding=1), nn.BatchNorm2d(c2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(flat, sizes["classes"]))
     opt = fw.optim.SGD(model.parameters(), lr=LR)
-    x_data, labels = batch(sizes)
-    x, target = fw.from_numpy(x_data), fw.from_numpy(labels)
-
-    def zero_and_forward():
-        opt.zero_grad()
-        return fw.F.cross_entropy(model(x), target)
-
-    return _timed_step(zero_and_forward, lambda loss: loss.backward(), opt.step)
+    return classifier_step(fw, model, opt, *batch(sizes))
 
 
 # --- the handwritten reference, layout (C, N, H, W) ----------------------------------------

@@ -55,7 +55,12 @@ def make_step_autograd(sizes: dict, fw: Framework):
                           nn.Linear(h, h, bias=False), nn.BatchNorm1d(h), nn.ReLU(),
                           nn.Linear(h, c))
     opt = fw.optim.Adam(model.parameters(), lr=1e-3)
-    x_data, labels = batch(sizes)
+    return classifier_step(fw, model, opt, *batch(sizes))
+
+
+def classifier_step(fw: Framework, model, opt, x_data: np.ndarray, labels: np.ndarray):
+    """One timed training step of a classifier, as a user writes it: zero the gradients,
+    cross-entropy of `model(x)`, backward, the optimizer's update."""
     x, target = fw.from_numpy(x_data), fw.from_numpy(labels)
 
     def zero_and_forward():

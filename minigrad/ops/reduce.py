@@ -2,7 +2,7 @@
 softmax, log_softmax.
 
 A reduction over `axis` (an int, a tuple, or None for all axes) drops those axes unless
-`keepdims`. Every VJP first puts the dropped axes back as length 1 (`_keep_dims`), after
+`keepdims`. Every VJP first puts the dropped axes back as length 1 (`keep_dims`), after
 which NumPy broadcasting spreads the gradient over the reduced elements.
 """
 
@@ -21,7 +21,7 @@ from minigrad.registry import register
 from minigrad.tensor import Tensor
 
 
-def _keep_dims(g: Tensor, input_shape: tuple[int, ...], axes: tuple[int, ...]) -> Tensor:
+def keep_dims(g: Tensor, input_shape: tuple[int, ...], axes: tuple[int, ...]) -> Tensor:
     """Reshape a reduced gradient so that it broadcasts against the input."""
     kept = tuple(1 if i in axes else n for i, n in enumerate(input_shape))
     return g if g.shape == kept else g.reshape(kept)
@@ -51,7 +51,7 @@ class Sum(Function):
     @staticmethod
     def backward(ctx, g):
         a = ctx.inputs[0]
-        return _keep_dims(g, a.shape, ctx.params["axes"]).broadcast_to(a.shape)
+        return keep_dims(g, a.shape, ctx.params["axes"]).broadcast_to(a.shape)
 
 
 @register
@@ -72,7 +72,7 @@ class Mean(Function):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
         scaled = g / builtins.max(_count(a.shape, axes), 1)  # n = 0: a has no elements
-        return _keep_dims(scaled, a.shape, axes).broadcast_to(a.shape)
+        return keep_dims(scaled, a.shape, axes).broadcast_to(a.shape)
 
 
 class DegreesOfFreedomWarning(UserWarning, RuntimeWarning):
@@ -128,7 +128,7 @@ class Var(Function):
     def backward(ctx, g):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
-        return _variance_vjp(a, _keep_dims(g, a.shape, axes), axes, ctx.params["correction"])
+        return _variance_vjp(a, keep_dims(g, a.shape, axes), axes, ctx.params["correction"])
 
 
 @register
@@ -149,10 +149,10 @@ class Std(Function):
     def backward(ctx, g):
         a = ctx.inputs[0]
         axes = ctx.params["axes"]
-        z = _keep_dims(ctx.output, a.shape, axes)
+        z = keep_dims(ctx.output, a.shape, axes)
         flat = Tensor.wrap(z.data == 0)
         one, zero = Tensor.wrap(np.ones((), g.dtype)), Tensor.wrap(np.zeros((), g.dtype))
-        half_g = _keep_dims(g, a.shape, axes) / (Where.apply(flat, one, z) * 2)
+        half_g = keep_dims(g, a.shape, axes) / (Where.apply(flat, one, z) * 2)
         g_var = Where.apply(flat, zero, half_g)
         return _variance_vjp(a, g_var, axes, ctx.params["correction"])
 
@@ -174,7 +174,7 @@ def _extremum_backward(ctx, g):
     extremum = ctx.output.data if ctx.params["keepdims"] else np.expand_dims(ctx.output.data, axes)
     hits = a.data == extremum
     share = hits / hits.sum(axis=axes, keepdims=True, dtype=a.dtype)
-    return _keep_dims(g, a.shape, axes) * Tensor.wrap(share.astype(a.dtype, copy=False))
+    return keep_dims(g, a.shape, axes) * Tensor.wrap(share.astype(a.dtype, copy=False))
 
 
 @register
@@ -232,7 +232,7 @@ class LogSumExp(Function):
         axes = ctx.params["axes"]
         (m,) = ctx.saved
         e = (a - Tensor.wrap(m)).exp()
-        return _keep_dims(g, a.shape, axes) * (e / e.sum(axis=axes, keepdims=True))
+        return keep_dims(g, a.shape, axes) * (e / e.sum(axis=axes, keepdims=True))
 
 
 @register

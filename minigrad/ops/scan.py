@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad.autograd.function import Function
 from minigrad.ops.elementwise import Where
+from minigrad.ops.reduce import keep_dims
 from minigrad.ops.shape import Concatenate
 from minigrad.registry import register
 from minigrad.tensor import Tensor
@@ -94,10 +95,9 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, g):
         a, axes = ctx.inputs[0], ctx.params["axes"]
-        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
-        g = g.reshape(kept)
+        g = keep_dims(g, a.shape, axes)
         if np.all(a.data != 0):
-            return g * ctx.output.reshape(kept) / a
+            return g * keep_dims(ctx.output, a.shape, axes) / a
         others = [i for i in range(a.ndim) if i not in axes]
         order = (*others, *axes)
         moved = a.permute(*order)

@@ -73,6 +73,15 @@ class GraphView:
     replacement: dict[Node, Node] = field(default_factory=dict)
     keep_alive: list[Tensor] = field(default_factory=list)
 
+    def vertex_ids(self) -> dict:
+        """A DOT id for every vertex: `op{i}`, `leaf{i}`, `ghost{i}` in drawing order. The
+        static drawing and the explorer both use these, so the explorer's data can address
+        the vertices of the SVG that Graphviz lays out."""
+        ids: dict = {node: f"op{i}" for i, node in enumerate(self.order)}
+        ids.update({tensor: f"leaf{i}" for i, tensor in enumerate(self.leaves)})
+        ids.update({ghost: f"ghost{i}" for i, ghost in enumerate(self.ghosts)})
+        return ids
+
     def producer(self, tensor: Tensor) -> Node | None:
         """The drawn node that made `tensor` (through an expansion, if one replaced it)."""
         node = tensor.grad_fn

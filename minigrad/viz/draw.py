@@ -156,13 +156,7 @@ class _Builder:
         self.view, self.selection, self.names = view, selection, names
         self.options, self.overlay = options, overlay
         self.hints: list[str] = []
-        self.ids: dict = {}
-        for i, node in enumerate(view.order):
-            self.ids[node] = f"op{i}"
-        for i, tensor in enumerate(view.leaves):
-            self.ids[tensor] = f"leaf{i}"
-        for i, ghost in enumerate(view.ghosts):
-            self.ids[ghost] = f"ghost{i}"
+        self.ids: dict = view.vertex_ids()
 
     def name_of(self, tensor: Tensor) -> str | None:
         return self.names.get(tensor) or tensor.name

@@ -67,21 +67,12 @@ class GraphData:
 def build(view: GraphView, selection: Selection, clusters: list[Cluster],
           names: dict[Tensor, str]) -> GraphData:
     data = GraphData()
-    _name_vertices(view, data)
+    data.ids.update(view.vertex_ids())
     _ops(view, selection, names, data)
     _leaves(view, selection, names, data)
     _edges(view, selection, data)
     _clusters(view, selection, clusters, data)
     return data
-
-
-def _name_vertices(view: GraphView, data: GraphData) -> None:
-    for i, node in enumerate(view.order):
-        data.ids[node] = f"op{i}"
-    for i, tensor in enumerate(view.leaves):
-        data.ids[tensor] = f"leaf{i}"
-    for i, ghost in enumerate(view.ghosts):
-        data.ids[ghost] = f"ghost{i}"
 
 
 def _tensor_fields(tensor: Tensor | None, data: GraphData) -> dict:
