@@ -5,8 +5,12 @@ second derivatives in every mode."""
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 import minigrad.nn.functional as F  # noqa: N812 - the PyTorch convention
@@ -57,6 +61,42 @@ def test_numba_kernels_match_numpy(shape, through_stats) -> None:
     compiled = _run(kernels.implementation("numba"), x, g, w, b, through_stats)
     for ours, theirs in zip(compiled, reference):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+def _numba_or_skip():
+    if "numba" not in kernels.available():
+        pytest.skip("numba is not installed (pip install minigrad[fast])")
+    return kernels.implementation("numba")
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 23), c=st.integers(1, 7), s=st.sampled_from([1, 1, 3, 5]),
+       through_stats=st.booleans())
+def test_numba_runs_of_rows_match_numpy(n, c, s, through_stats) -> None:
+    """Split into runs of rows on every size (fewer rows than runs, rows not a multiple of
+    the four-row sweep), the compiled loops give NumPy's results."""
+    numba_kernels = _numba_or_skip()
+    shape = (n, c) if s == 1 else (n, c, s)
+    x, g, w, b = _arrays(shape, np.float64, seed=n * 100 + c * 10 + s)
+    reference = _run(kernels.implementation("numpy"), x, g, w, b, through_stats)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numba_kernels, "PARALLEL_MIN_SIZE", 1)  # split even tiny batches
+        assert numba_kernels._parts(Channels(shape)) > 1
+        compiled = _run(numba_kernels, x, g, w, b, through_stats)
+    for ours, theirs in zip(compiled, reference):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_numba_kernels_can_be_called_from_several_threads() -> None:
+    """Python threads running BatchNorm at once each get their own, right, results."""
+    numba_kernels = _numba_or_skip()
+    batches = [_arrays((512, 96), np.float64, seed=seed) for seed in range(4)]
+    expected = [_run(numba_kernels, *batch) for batch in batches]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda batch: _run(numba_kernels, *batch), batches * 5))
+    for got, want in zip(results, expected * 5):
+        for ours, theirs in zip(got, want):
+            np.testing.assert_array_equal(ours, theirs)
 
 
 @pytest.mark.parametrize("shape", [(1024, 64), (64, 8, 16, 16)], ids=str)

@@ -34,6 +34,10 @@ def unpack(packed: Tensor, shape: tuple[int, ...]) -> tuple[Tensor, Tensor, Tens
     """(dx, dgamma, dbeta) as views of a packed `batch_norm_backward` output (or of its
     cotangent); dx takes `shape`."""
     size, c = packed.shape[0] - 2 * shape[1], shape[1]
+    if not packed.requires_grad:  # constants: plain views, nothing to record
+        array = packed.data
+        return (Tensor.wrap(array[:size].reshape(shape)), Tensor.wrap(array[size:size + c]),
+                Tensor.wrap(array[size + c:]))
     return packed[:size].reshape(shape), packed[size:size + c], packed[size + c:]
 
 
