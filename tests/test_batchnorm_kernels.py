@@ -72,17 +72,14 @@ def _numba_or_skip():
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 23), c=st.integers(1, 7), s=st.sampled_from([1, 1, 3, 5]),
        through_stats=st.booleans())
-def test_numba_runs_of_rows_match_numpy(n, c, s, through_stats) -> None:
-    """Split into runs of rows on every size (fewer rows than runs, rows not a multiple of
-    the four-row sweep), the compiled loops give NumPy's results."""
+def test_numba_loops_match_numpy_on_every_size(n, c, s, through_stats) -> None:
+    """Any number of rows (fewer than, or not a multiple of, the four a reduction sweeps at
+    once) and of channels: the compiled loops give NumPy's results."""
     numba_kernels = _numba_or_skip()
     shape = (n, c) if s == 1 else (n, c, s)
     x, g, w, b = _arrays(shape, np.float64, seed=n * 100 + c * 10 + s)
     reference = _run(kernels.implementation("numpy"), x, g, w, b, through_stats)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(numba_kernels, "PARALLEL_MIN_SIZE", 1)  # split even tiny batches
-        assert numba_kernels._parts(Channels(shape)) > 1
-        compiled = _run(numba_kernels, x, g, w, b, through_stats)
+    compiled = _run(numba_kernels, x, g, w, b, through_stats)
     for ours, theirs in zip(compiled, reference):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 

@@ -110,8 +110,12 @@ def _build_numpy(settings: dict):
 
 
 def _checks(medians: Medians, settings: dict) -> list[Check]:
+    # The 1.5x target holds for what a user runs; if NumPy alone cannot reach it, the
+    # compiled loops may, and parity is their own target.
     return [ratio_check(medians, "batchnorm: fused, NumPy kernels", "fwd_bwd", "torch", 1.5),
             ratio_check(medians, "batchnorm: fused, numba kernels", "numba_fwd_bwd", "torch",
+                        1.5, reference_key="fwd_bwd"),
+            ratio_check(medians, "batchnorm: numba kernels, parity", "numba_fwd_bwd", "torch",
                         1.0, reference_key="fwd_bwd")]
 
 

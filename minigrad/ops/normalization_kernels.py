@@ -6,8 +6,7 @@
 * `NumbaKernels`, used when the optional `numba` package is installed
   (`pip install minigrad[fast]`): the same formulas as plain loops that numba compiles,
   fusing the passes (forward: one pass for the moments, one to write the output; backward:
-  one for the two sums, one to write dx), writing no temporary arrays, and splitting large
-  batches into runs of rows that numba's threads process at once.
+  one for the two sums, one to write dx) and writing no temporary arrays.
 
 `use("numpy")` / `use("numba")` switch between them (the tests run both and hold them to
 each other); the environment variable `MINIGRAD_KERNELS=numpy` makes NumPy the choice at
@@ -18,7 +17,6 @@ return arrays in the input's dtype (float32 stays float32).
 from __future__ import annotations
 
 import os
-import threading
 
 import numpy as np
 
@@ -78,36 +76,19 @@ class NumpyKernels:
 
 
 class NumbaKernels:
-    """The same math as loops compiled by numba (see `minigrad.ops.normalization_loops`),
-    run on numba's threads (one run of rows each) when the batch is large enough to pay
-    for waking them."""
+    """The same math as loops compiled by numba (see `minigrad.ops.normalization_loops`)."""
 
     name = "numba"
 
-    # Below this many values a single thread is faster than waking the others.
-    PARALLEL_MIN_SIZE = 1 << 15
-
-    def __init__(self, loops, numba) -> None:
+    def __init__(self, loops) -> None:
         self.loops = loops
-        self._threads = numba.get_num_threads
-        # numba's built-in thread pool ("workqueue", used where neither OpenMP nor TBB is
-        # installed) must not be entered from two threads at once; every launch uses all
-        # the cores anyway.
-        self._launch = threading.Lock()
-
-    def _parts(self, ch: Channels) -> int:
-        """How many runs of rows to split the batch into: one per thread, or one."""
-        return 2 * self._threads() if ch.n * ch.c * ch.s >= self.PARALLEL_MIN_SIZE else 1
 
     def forward(self, xv, ch: Channels, weight, bias, eps: float, mean=None, var=None):
         x3 = xv.reshape(ch.n, ch.c, ch.s)
-        parts = self._parts(ch)
         if mean is None:
             shift = x3[0, :, 0].copy()
-            partial = np.zeros((parts, 2, ch.c))  # float64 sums of (x - shift) and squares
-            with self._launch:
-                self.loops.moment_sums(x3, shift, partial)
-            sums = partial.sum(axis=0)
+            sums = np.zeros((2, ch.c))  # float64 sums of (x - shift) and its squares
+            self.loops.moment_sums(x3, shift, sums)
             shifted_mean = sums[0] / ch.count
             var = np.maximum(sums[1] / ch.count - shifted_mean * shifted_mean, 0.0)
             mean, var = (shifted_mean + shift).astype(xv.dtype), var.astype(xv.dtype)
@@ -115,19 +96,15 @@ class NumbaKernels:
         scale = inv_std if weight is None else inv_std * weight
         offset = np.zeros_like(inv_std) if bias is None else bias.astype(xv.dtype, copy=False)
         out = np.empty_like(xv)
-        with self._launch:
-            self.loops.normalize(x3, mean, scale, offset, out.reshape(x3.shape), parts)
+        self.loops.normalize(x3, mean, scale, offset, out.reshape(x3.shape))
         return out, var, Statistics(mean, inv_std)
 
     def backward(self, gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
                  dx: np.ndarray, sums: np.ndarray) -> None:
         shape = (ch.n, ch.c, ch.s)
         g3, x3 = gv.reshape(shape), xv.reshape(shape)
-        parts = self._parts(ch)
-        partial = np.zeros((parts, 2, ch.c))  # float64: sum(dy * (x - mean)) and sum(dy)
-        with self._launch:
-            self.loops.backward_sums(g3, x3, stats.mean, partial)
-        raw = partial.sum(axis=0)
+        raw = np.zeros((2, ch.c))  # float64: sum(dy * (x - mean)) and sum(dy)
+        self.loops.backward_sums(g3, x3, stats.mean, raw)
         inv_std = stats.inv_std.astype(np.float64)
         sum_g_xhat, sum_g = raw[0] * inv_std, raw[1]
         sums[0], sums[1] = sum_g_xhat, sum_g
@@ -138,13 +115,12 @@ class NumbaKernels:
         else:
             b = c = np.zeros_like(a)
         dtype = xv.dtype
-        with self._launch:
-            self.loops.input_gradient(g3, x3, stats.mean, a.astype(dtype), b.astype(dtype),
-                                      c.astype(dtype), dx.reshape(shape), parts)
+        self.loops.input_gradient(g3, x3, stats.mean, a.astype(dtype), b.astype(dtype),
+                                  c.astype(dtype), dx.reshape(shape))
 
 
 def _compile():
-    """The loops compiled by numba, and numba itself; None when numba is not installed."""
+    """The loops, compiled by numba; None when numba is not installed."""
     try:
         import numba
     except ImportError:
@@ -152,7 +128,7 @@ def _compile():
 
     from minigrad.ops import normalization_loops
 
-    return normalization_loops.compiled(numba), numba
+    return normalization_loops.compiled(numba)
 
 
 _ENV_VARIABLE = "MINIGRAD_KERNELS"
@@ -165,9 +141,9 @@ def available() -> tuple[str, ...]:
     """Names of the implementations this installation can run."""
     if not _numba_tried:
         _numba_tried.append(True)
-        compiled = _compile()
-        if compiled is not None:
-            _available["numba"] = NumbaKernels(*compiled)
+        loops = _compile()
+        if loops is not None:
+            _available["numba"] = NumbaKernels(loops)
     return tuple(_available)
 
 
