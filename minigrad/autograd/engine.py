@@ -123,11 +123,13 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
             continue
         if not tensor._requires_grad:
             share = None  # computed, but not needed (a VJP may skip that work)
-        elif input_grad._data.shape != tensor._data.shape or \
-                input_grad._data.dtype != tensor._data.dtype:
-            share = _input_gradient(input_grad, tensor, node)
         else:
-            continue
+            array, expected = input_grad._data, tensor._data
+            # `is` first: NumPy's dtypes are shared objects, and comparing them is slower.
+            if array.shape == expected.shape and (array.dtype is expected.dtype or
+                                                  array.dtype == expected.dtype):
+                continue
+            share = _input_gradient(input_grad, tensor, node)
         if shares is None:
             shares = list(input_grads)
         shares[index] = share
@@ -164,8 +166,9 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
     """Call each reached node's VJP, consumers first, routing gradients to its inputs.
     Returns the nodes released (none when `retain_graph`)."""
     released = []
+    pending = node_grads.sums  # read directly: this loop runs once per node
     for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
-        grad = node_grads.pop(node)
+        grad = pending.pop(node, None)
         if grad is None:  # nothing reached this node (all its consumers had None)
             continue
         if node.released:
@@ -187,8 +190,10 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
             parent = tensor.grad_fn
             if parent is None:
                 leaf_grads.add(tensor, input_grad)
-            else:
+            elif parent in pending:
                 node_grads.add(parent, input_grad)
+            else:  # the first contribution, as `add` would store it
+                pending[parent] = input_grad
         if not retain_graph:
             node.release()
             released.append(node)

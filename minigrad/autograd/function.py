@@ -179,7 +179,14 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
         """Run the primitive on tensors, recording a node when a gradient may be needed."""
-        ctx = Node(cls, inputs, params)
+        recorded = False
+        if _mode.enabled:
+            for t in inputs:
+                if t._requires_grad:
+                    recorded = True
+                    break
+        ctx = Node(cls, inputs, params) if recorded or _anomaly.enabled else \
+            _Unrecorded(inputs, params)
         try:
             out = cls.forward(ctx, *map(_data, inputs), **params)
         except ValueError as error:
@@ -191,14 +198,26 @@ class Function:
             out = np.asarray(out)
         if _anomaly.enabled:
             _anomaly.check_forward(cls, inputs, out, ctx)
-        if _mode.enabled:
-            for t in inputs:
-                if t._requires_grad:
-                    ctx._output = out
-                    if not deferral.active:  # a graph starts: see minigrad.autograd.collector
-                        defer()
-                    return Tensor.wrap(out, ctx)
+        if recorded:
+            ctx._output = out
+            if not deferral.active:  # a graph starts: see minigrad.autograd.collector
+                defer()
+            return Tensor.wrap(out, ctx)
         return Tensor.wrap(out)
+
+
+class _Unrecorded:
+    """The `ctx` of an application no graph records (grad mode off, or no input requires
+    grad, as inside a VJP): what forward may read, and a `save_for_backward` that keeps
+    nothing, since no backward will run. Cheaper to make than a `Node`."""
+
+    __slots__ = ("inputs", "params")
+
+    def __init__(self, inputs: tuple[Tensor, ...], params: dict) -> None:
+        self.inputs, self.params = inputs, params
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
 
 
 class _AnomalyMode:
