@@ -43,18 +43,17 @@ def _stand_in(tensor: Tensor) -> Tensor:
 
 def free_values(nodes: list[Node]) -> None:
     """Free the values of the tensors in these (released) nodes' inputs, as above."""
+    worth = WORTH_FREEING_BYTES  # a local: this scan runs once per input of every node
+    large = [tensor for node in nodes for tensor in node.inputs if tensor._data.nbytes >= worth]
+    if not large:  # a graph of small tensors: nothing worth freeing
+        return
     appearances: dict[int, int] = {}
     candidates: dict[int, Tensor] = {}
-    worth = WORTH_FREEING_BYTES  # a local: this loop runs once per input of every node
-    for node in nodes:
-        for tensor in node.inputs:
-            if tensor._data.nbytes >= worth and \
-                    (tensor.grad_fn is not None or not tensor._requires_grad):
-                key = id(tensor)
-                appearances[key] = appearances.get(key, 0) + 1
-                candidates[key] = tensor
-    if not candidates:  # a graph of small tensors: nothing worth freeing
-        return
+    for tensor in large:
+        if tensor.grad_fn is not None or not tensor._requires_grad:
+            key = id(tensor)
+            appearances[key] = appearances.get(key, 0) + 1
+            candidates[key] = tensor
     stand_ins: dict[int, Tensor] = {}
     for key, count in appearances.items():
         tensor = candidates.pop(key)
