@@ -28,6 +28,9 @@ from minigrad.tensor.reductions import Reductions
 from minigrad.tensor.scans import Scans
 from minigrad.tensor.shaping import Shaping
 
+_ndarray = np.ndarray
+_new_object = object.__new__
+
 
 def _set_data(tensor: Tensor, value) -> None:
     """`tensor.data = value`: an ndarray (or a tensor, whose array is taken) of a supported
@@ -119,10 +122,13 @@ class Tensor(Conversions, Arithmetic, Reductions, Shaping, Math, Scans, Indexing
         >>> Tensor.wrap(np.array([1.0, 2.0]))
         tensor([1., 2.], dtype=float64)
         """
-        if type(data) is not np.ndarray:
+        # Every op's result passes here: one store per slot, no tuple, no lookups in `np`.
+        if type(data) is not _ndarray:
             data = np.asarray(data)
-        t = cls.__new__(cls)
-        t._data, t.grad, t.grad_fn = data, None, node
+        t = _new_object(cls)
+        t._data = data
+        t.grad = None
+        t.grad_fn = node
         t._requires_grad = node is not None
         t._hooks = t._detach_link = t.name = None
         return t
