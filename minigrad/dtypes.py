@@ -128,8 +128,8 @@ def promote(a, b, to_float: bool = False) -> tuple:
     if dtype_a is dtype_b:
         return (as_float(a), as_float(b)) if to_float and dtype_a.kind != "f" else (a, b)
     kind_a, kind_b = dtype_a.kind, dtype_b.kind
-    if kind_a == kind_b == "f":
-        return a, b
+    if kind_a == kind_b == "f" or {kind_a, kind_b} == {"f", "b"}:
+        return a, b  # NumPy keeps the float's dtype beside bool: no converted copy needed
     if kind_a == "f":
         return a, b.astype(a.dtype)
     if kind_b == "f":

@@ -15,6 +15,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, optim
+from minigrad.ops import normalization_kernels as kernels
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,23 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path, monkeypatch):
         assert chain[f"{size}_forward"] > 0 and chain[f"{size}_backward"] > 0
     for sample in payload["workloads"]["module_call"]["samples"]["minigrad"][0]["samples"]:
         assert sample["ratio"] == pytest.approx(100 * sample["via_call"] / sample["via_forward"])
+
+
+def test_op_costs_prints_every_piece():
+    done = subprocess.run([sys.executable, "benchmarks/op_costs.py", "--quick"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    pieces = ["NumPy: a * b", "Tensor.wrap(array)", "Node(mul, inputs, params)",
+              "mul.apply(x, c), recorded", "nothing to record", "the operator",
+              "numpy kernels: forward", "numpy kernels: backward",
+              "BatchNorm1d forward + backward (numpy)"]
+    if "numba" in kernels.available():
+        pieces += ["numba loop: moment_sums", "numba loop: input_gradient",
+                   "BatchNorm1d forward + backward (numba)"]
+    for piece in pieces:
+        (line,) = [line for line in lines if piece in line]
+        assert float(line.split()[-1]) > 0, line
 
 
 def test_unknown_workload_is_a_usage_error():

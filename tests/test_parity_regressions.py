@@ -44,6 +44,31 @@ def test_python_floats_still_take_the_default_dtype() -> None:
     assert mg.tensor(0.1, dtype=np.float32).item() == np.float32(0.1)
 
 
+# --- bool beside float ------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "pow"])
+def test_a_bool_operand_keeps_the_float_dtype_and_values(dtype, op) -> None:
+    """As PyTorch: float32 * bool is float32 (the mask counts as 0 and 1), in either order,
+    and the float operand's gradient is what it would be with a float mask."""
+    values = np.array([0.5, 2.0, 3.0], dtype)
+    mask = np.array([True, False, True])
+    function = {"add": np.add, "sub": np.subtract, "mul": np.multiply,
+                "truediv": np.divide, "pow": np.power}[op]
+    x, m = mg.tensor(values, requires_grad=True), mg.tensor(mask)
+    as_float = mg.tensor(mask.astype(dtype))
+    with np.errstate(divide="ignore"):  # x / False is inf, as in PyTorch
+        for left, right, expected in [(x, m, function(values, mask.astype(dtype))),
+                                      (m, x, function(mask.astype(dtype), values))]:
+            result = getattr(left, f"__{op}__")(right)
+            assert result.dtype == dtype
+            np.testing.assert_array_equal(result.data, expected)
+    (grad_bool,) = mg.grad((x * m).sum(), x)
+    (grad_float,) = mg.grad((x * as_float).sum(), x)
+    np.testing.assert_array_equal(grad_bool.data, grad_float.data)
+    assert grad_bool.dtype == dtype
+
+
 # --- var / std ------------------------------------------------------------------------
 
 def test_var_and_std_default_to_the_unbiased_estimate() -> None:
