@@ -609,3 +609,35 @@ def test_set_grad_enabled_called_as_a_function() -> None:
         assert not mg.is_grad_enabled()
     finally:
         mg.set_grad_enabled(True)
+
+
+def test_forward_reads_the_same_ctx_whether_or_not_a_node_is_recorded() -> None:
+    """A primitive's forward may read ctx.inputs, ctx.params and ctx.needs_input_grad and
+    call save_for_backward, under grad mode and without it; only a recorded call keeps what
+    it saved."""
+    seen = []
+
+    class Scale(mg.autograd.Function):
+        name = "scale_for_test"
+
+        @staticmethod
+        def forward(ctx, a, factor=1.0):
+            seen.append((ctx.inputs[0].shape, ctx.params["factor"], ctx.needs_input_grad))
+            ctx.save_for_backward(factor)
+            return a * factor
+
+        @staticmethod
+        def backward(ctx, g):
+            (factor,) = ctx.saved
+            return g * factor
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with mg.no_grad():
+        assert Scale.apply(x, factor=3.0).grad_fn is None
+    constant = Scale.apply(mg.tensor([1.0]), factor=2.0)
+    assert constant.grad_fn is None
+    y = Scale.apply(x, factor=3.0)
+    assert y.grad_fn.saved == (3.0,)
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert seen == [((2,), 3.0, (True,)), ((1,), 2.0, (False,)), ((2,), 3.0, (True,))]

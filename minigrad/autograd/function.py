@@ -228,6 +228,8 @@ class _Unrecorded:
     def save_for_backward(self, *values: Any) -> None:
         pass
 
+    needs_input_grad = Node.needs_input_grad
+
 
 class _AnomalyMode:
     """Switch read on every op; `minigrad.detect_anomaly` turns it on and supplies the check.
