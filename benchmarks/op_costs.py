@@ -8,13 +8,20 @@ bookkeeping that `tiny_ops` measures: NumPy's own multiply, the output `Tensor`,
 `Node`, `Function.apply` with and without a node to record, and the operator. Part 2 times
 the passes of the fused BatchNorm on a (1024, 512) float32 batch: each compiled loop
 (where numba is installed), each implementation's forward and backward on arrays, and the
-whole `BatchNorm1d` step. Every figure is the best of five timings of a loop, in one
-process: compare pieces with each other, and take the libraries' ratios from `run.py`.
+whole `BatchNorm1d` step, with the page faults it takes. Every figure is the best of five
+timings of a loop, in one process: compare pieces with each other, and take the libraries'
+ratios from `run.py`.
+
+The page faults depend on the process's history, not on minigrad: glibc returns freed
+memory at the top of its heap to the system once it exceeds twice the largest block it
+has unmapped so far, so a process that has never freed a large array pays a page fault
+for every page of the step's fresh arrays (docs/performance.md has the figures).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import timeit
 from pathlib import Path
@@ -94,7 +101,11 @@ def batchnorm_rows(number: int, shape: tuple[int, int]) -> list[tuple[str, float
     timed = [(name, best_time(f, number) * 1e6) for name, f in rows]
     for name in kernels.available():
         previous = kernels.use(name)
-        timed.append((f"BatchNorm1d forward + backward ({name})", best_time(step, number) * 1e6))
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        seconds = best_time(step, number)
+        faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (5 * number)
+        timed.append((f"BatchNorm1d forward + backward ({name})", seconds * 1e6))
+        timed.append((f"  page faults per step, a count ({name})", faults))
         kernels.use(previous)
     return timed
 
