@@ -163,8 +163,15 @@ class MaxPoolRoute(Function):
     def forward(ctx, g, winner, input_shape=(), kernel_size=(), stride=(), dilation=()):
         x = np.zeros(input_shape, g.dtype)
         finite = bool(np.isfinite(g).all())
+        # Windows that cannot overlap (stride at least the window's extent, as in the usual
+        # MaxPool2d(2)) have disjoint targets: each product is written straight into place,
+        # without a temporary and a second pass.
+        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel_size, stride, dilation))
         for k, target in enumerate(_offset_slices(kernel_size, stride, dilation, g.shape[2:])):
-            x[target] += _masked(g, finite, winner == k)
+            if finite and disjoint:
+                np.multiply(g, winner == k, out=x[target])
+            else:
+                x[target] += _masked(g, finite, winner == k)
         return x
 
     @staticmethod
