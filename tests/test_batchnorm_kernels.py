@@ -79,9 +79,15 @@ def test_numba_loops_match_numpy_on_every_size(n, c, s, through_stats) -> None:
     shape = (n, c) if s == 1 else (n, c, s)
     x, g, w, b = _arrays(shape, np.float64, seed=n * 100 + c * 10 + s)
     reference = _run(kernels.implementation("numpy"), x, g, w, b, through_stats)
-    compiled = _run(numba_kernels, x, g, w, b, through_stats)
-    for ours, theirs in zip(compiled, reference):
+    for ours, theirs in zip(_run(numba_kernels, x, g, w, b, through_stats), reference):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+    if numba_kernels.threaded:  # and split into runs of rows, even runs of none
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(numba_kernels, "PARALLEL_MIN_SIZE", 1)
+            assert numba_kernels._parts(Channels(shape)) > 1
+            threaded = _run(numba_kernels, x, g, w, b, through_stats)
+        for ours, theirs in zip(threaded, reference):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
 
 def test_numba_kernels_can_be_called_from_several_threads() -> None:
@@ -109,6 +115,41 @@ def test_float32_stays_float32_and_accurate(kernel, shape) -> None:
         assert ours.dtype == np.float32, name
         scale = np.abs(exact).max()
         assert np.abs(ours - exact).max() <= 2e-3 * scale, name
+
+
+def test_threaded_loops_run_on_tbb_and_give_the_single_thread_results() -> None:
+    """Where the loops use threads, numba runs them on TBB (never on OpenMP, whose spinning
+    threads stall BLAS), and a large batch gives what one thread gives."""
+    numba_kernels = _numba_or_skip()
+    if not numba_kernels.threaded:
+        pytest.skip("numba's TBB threading layer is not available (pip install tbb)")
+    import numba
+
+    x, g, w, b = _arrays((1024, 96), np.float32, seed=3)
+    assert numba_kernels._parts(Channels(x.shape)) > 1
+    threaded = _run(numba_kernels, x, g, w, b)
+    assert numba.threading_layer() == "tbb" and numba_kernels.threaded
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numba_kernels, "threaded", False)
+        single = _run(numba_kernels, x, g, w, b)
+    for ours, theirs in zip(threaded, single):
+        np.testing.assert_allclose(ours, theirs, rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("layer, priority", [("omp", None), ("workqueue", None),
+                                             ("default", ["omp", "tbb", "workqueue"])])
+def test_threads_are_not_used_on_another_layer(monkeypatch, layer, priority) -> None:
+    """A user who chose another threading layer (or put another first) keeps one thread."""
+    if "numba" not in kernels.available():
+        pytest.skip("numba is not installed (pip install minigrad[fast])")
+    import numba
+
+    from minigrad.ops import kernel_threads
+
+    monkeypatch.setattr(numba.config, "THREADING_LAYER", layer)
+    if priority is not None:
+        monkeypatch.setattr(numba.config, "THREADING_LAYER_PRIORITY", priority)
+    assert not kernel_threads.threads_allowed(numba)
 
 
 def test_compiled_sums_of_float32_stay_accurate() -> None:

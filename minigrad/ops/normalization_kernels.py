@@ -6,7 +6,8 @@
 * `NumbaKernels`, used when the optional `numba` package is installed
   (`pip install minigrad[fast]`): the same formulas as plain loops that numba compiles,
   fusing the passes (forward: one pass for the moments, one to write the output; backward:
-  one for the two sums, one to write dx) and writing no temporary arrays.
+  one for the two sums, one to write dx), writing no temporary arrays, and running on
+  every core where numba's TBB threading layer is available (`minigrad.ops.kernel_threads`).
 
 `use("numpy")` / `use("numba")` switch between them (the tests run both and hold them to
 each other); the environment variable `MINIGRAD_KERNELS=numpy` makes NumPy the choice at
@@ -20,6 +21,7 @@ import os
 
 import numpy as np
 
+from minigrad.ops import kernel_threads
 from minigrad.ops.channels import Channels, Statistics
 from minigrad.ops.workspace import pool
 
@@ -76,19 +78,53 @@ class NumpyKernels:
 
 
 class NumbaKernels:
-    """The same math as loops compiled by numba (see `minigrad.ops.normalization_loops`)."""
+    """The same math as loops compiled by numba (see `minigrad.ops.normalization_loops`),
+    on every core where numba runs them on TBB (see `minigrad.ops.kernel_threads`) and the
+    batch is large enough to pay for waking the threads, on one thread otherwise."""
 
     name = "numba"
 
-    def __init__(self, loops) -> None:
+    PARALLEL_MIN_SIZE = 1 << 15  # values; below this one thread is faster
+
+    def __init__(self, loops, numba) -> None:
         self.loops = loops
+        self._numba = numba
+        self.threaded = kernel_threads.threads_allowed(numba)
+        self._checked = False  # whether the first threaded loop ran on TBB, as expected
+
+    def _parts(self, ch: Channels) -> int:
+        """How many runs of rows to split the batch into: twice the threads (uneven runs
+        balance out), or 1 to stay on this thread."""
+        if not self.threaded or ch.n * ch.c * ch.s < self.PARALLEL_MIN_SIZE:
+            return 1
+        return 2 * self._numba.get_num_threads()
+
+    def _ran(self) -> None:
+        """After the first threaded loop: if numba chose another layer than TBB after all,
+        stay on one thread from now on."""
+        if not self._checked:
+            self._checked = True
+            self.threaded = self._numba.threading_layer() == "tbb"
+
+    def _sums(self, rows, in_runs, parts: int, c: int, *arrays) -> np.ndarray:
+        """Per-channel float64 sums (2, C) of a reduction loop, by runs when parts > 1."""
+        if parts == 1:
+            sums = np.zeros((2, c))
+            rows(*arrays, sums)
+            return sums
+        partial = np.zeros((parts, 2, c))
+        in_runs(*arrays, partial)
+        self._ran()
+        return partial.sum(axis=0)
 
     def forward(self, xv, ch: Channels, weight, bias, eps: float, mean=None, var=None):
         x3 = xv.reshape(ch.n, ch.c, ch.s)
+        parts = self._parts(ch)
+        loops = self.loops
         if mean is None:
-            shift = x3[0, :, 0].copy()
-            sums = np.zeros((2, ch.c))  # float64 sums of (x - shift) and its squares
-            self.loops.moment_sums(x3, shift, sums)
+            shift = x3[0, :, 0].copy()  # sums of (x - shift) and its squares, see the loop
+            sums = self._sums(loops.moment_sums, loops.moment_sums_in_runs, parts, ch.c,
+                              x3, shift)
             shifted_mean = sums[0] / ch.count
             var = np.maximum(sums[1] / ch.count - shifted_mean * shifted_mean, 0.0)
             mean, var = (shifted_mean + shift).astype(xv.dtype), var.astype(xv.dtype)
@@ -96,15 +132,22 @@ class NumbaKernels:
         scale = inv_std if weight is None else inv_std * weight
         offset = np.zeros_like(inv_std) if bias is None else bias.astype(xv.dtype, copy=False)
         out = np.empty_like(xv)
-        self.loops.normalize(x3, mean, scale, offset, out.reshape(x3.shape))
+        out3 = out.reshape(x3.shape)
+        if parts == 1:
+            loops.normalize(x3, mean, scale, offset, out3)
+        else:
+            loops.normalize_in_runs(x3, mean, scale, offset, out3, parts)
         return out, var, Statistics(mean, inv_std)
 
     def backward(self, gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
                  dx: np.ndarray, sums: np.ndarray) -> None:
         shape = (ch.n, ch.c, ch.s)
-        g3, x3 = gv.reshape(shape), xv.reshape(shape)
-        raw = np.zeros((2, ch.c))  # float64: sum(dy * (x - mean)) and sum(dy)
-        self.loops.backward_sums(g3, x3, stats.mean, raw)
+        g3, x3, dx3 = gv.reshape(shape), xv.reshape(shape), dx.reshape(shape)
+        parts = self._parts(ch)
+        loops = self.loops
+        # float64: sum(dy * (x - mean)) and sum(dy)
+        raw = self._sums(loops.backward_sums, loops.backward_sums_in_runs, parts, ch.c,
+                         g3, x3, stats.mean)
         inv_std = stats.inv_std.astype(np.float64)
         sum_g_xhat, sum_g = raw[0] * inv_std, raw[1]
         sums[0], sums[1] = sum_g_xhat, sum_g
@@ -115,12 +158,15 @@ class NumbaKernels:
         else:
             b = c = np.zeros_like(a)
         dtype = xv.dtype
-        self.loops.input_gradient(g3, x3, stats.mean, a.astype(dtype), b.astype(dtype),
-                                  c.astype(dtype), dx.reshape(shape))
+        coefficients = (a.astype(dtype), b.astype(dtype), c.astype(dtype))
+        if parts == 1:
+            loops.input_gradient(g3, x3, stats.mean, *coefficients, dx3)
+        else:
+            loops.input_gradient_in_runs(g3, x3, stats.mean, *coefficients, dx3, parts)
 
 
 def _compile():
-    """The loops, compiled by numba; None when numba is not installed."""
+    """The loops, compiled by numba, and numba; None when numba is not installed."""
     try:
         import numba
     except ImportError:
@@ -128,7 +174,7 @@ def _compile():
 
     from minigrad.ops import normalization_loops
 
-    return normalization_loops.compiled(numba)
+    return normalization_loops, numba
 
 
 _ENV_VARIABLE = "MINIGRAD_KERNELS"
@@ -141,9 +187,9 @@ def available() -> tuple[str, ...]:
     """Names of the implementations this installation can run."""
     if not _numba_tried:
         _numba_tried.append(True)
-        loops = _compile()
-        if loops is not None:
-            _available["numba"] = NumbaKernels(loops)
+        compiled = _compile()
+        if compiled is not None:
+            _available["numba"] = NumbaKernels(*compiled)
     return tuple(_available)
 
 

@@ -1,6 +1,6 @@
-"""BatchNorm's loops for numba: each function is plain Python over an array viewed as
-(N, C, S) (S = 1 without spatial axes), readable as it stands and compiled by
-`compiled(numba)` when the optional numba package is installed.
+"""BatchNorm's loops for numba: plain Python over an array viewed as (N, C, S) (S = 1
+without spatial axes), compiled by numba. This module is imported only where numba is
+installed (`pip install minigrad[fast]`); `minigrad.ops.normalization_kernels` calls it.
 
 Two loop orders: with S = 1 the channel index runs innermost (a row of C contiguous
 values, one accumulator per channel); with S > 1 the spatial index does (a run of S
@@ -9,19 +9,28 @@ eight rows at a time are summed in the input's dtype first), so float32 inputs l
 accuracy to long sums; the elementwise results are computed and stored in the input's
 dtype.
 
-The loops run on one thread. Split across numba's threads (`prange`), a (1024, 512) float32
-step took 0.56 ms instead of 0.72 ms, but numba's OpenMP threads keep spinning after each
-loop, on the cores NumPy's BLAS threads need next: a training step that mixes matrix
-products and BatchNorm took 36.5 ms instead of 7.6 ms on two cores.
+Each loop runs on one thread. The `*_in_runs` versions split the N rows into `parts` runs
+of consecutive rows (a contiguous block of memory each) and hand the runs to numba's
+threads with `prange`; a sum over a run goes to its own row of `partial`, which the
+caller adds up, so no two threads write the same value. `minigrad.ops.kernel_threads`
+decides whether they may be used.
+
+Sums may be reassociated (`fastmath` "reassoc"), which lets the compiler keep several
+partial sums in vector registers; every other operation keeps IEEE semantics.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
+import numba
+from numba import prange
 from numpy import float64
 
+_OPTIONS = {"nogil": True, "cache": True, "fastmath": {"reassoc", "contract"}}
+compiled = numba.njit(**_OPTIONS)
+compiled_in_parallel = numba.njit(parallel=True, **_OPTIONS)
 
+
+@compiled
 def moment_sums(x, shift, out):
     """out[0] = per-channel sum of (x - shift), out[1] = sum of (x - shift)^2 (`out`:
     float64 zeros, (2, C)).
@@ -63,6 +72,7 @@ def moment_sums(x, shift, out):
                 out[1, j] += squares
 
 
+@compiled
 def normalize(x, mean, scale, offset, out):
     """out = (x - mean) * scale + offset, per channel."""
     n, c, s = x.shape
@@ -77,6 +87,7 @@ def normalize(x, mean, scale, offset, out):
                     out[i, j, t] = (x[i, j, t] - mu) * a + b
 
 
+@compiled
 def backward_sums(g, x, mean, out):
     """out[0] = per-channel sum of g * (x - mean), out[1] = sum of g (`out`: float64
     zeros, (2, C))."""
@@ -109,6 +120,7 @@ def backward_sums(g, x, mean, out):
                 out[1, j] += total
 
 
+@compiled
 def input_gradient(g, x, mean, a, b, c_, dx):
     """dx = a * g + b * (x - mean) + c, per channel (the compact form's last pass)."""
     n, c, s = x.shape
@@ -123,11 +135,38 @@ def input_gradient(g, x, mean, a, b, c_, dx):
                     dx[i, j, t] = aj * g[i, j, t] + bj * (x[i, j, t] - mu) + cj
 
 
-def compiled(numba) -> SimpleNamespace:
-    """The loops above compiled with numba (cached on disk where the package is writable).
+# --- the same loops over runs of rows, on numba's threads --------------------------------
 
-    Sums may be reassociated (`fastmath` "reassoc"), which lets the compiler keep several
-    partial sums in vector registers; every other operation keeps IEEE semantics."""
-    options = {"nogil": True, "cache": True, "fastmath": {"reassoc", "contract"}}
-    return SimpleNamespace(**{f.__name__: numba.njit(**options)(f) for f in
-                              (moment_sums, normalize, backward_sums, input_gradient)})
+@compiled_in_parallel
+def moment_sums_in_runs(x, shift, partial):
+    """`moment_sums` of the p-th of partial.shape[0] runs of rows into partial[p]."""
+    n, parts = x.shape[0], partial.shape[0]
+    for part in prange(parts):
+        moment_sums(x[n * part // parts:n * (part + 1) // parts], shift, partial[part])
+
+
+@compiled_in_parallel
+def normalize_in_runs(x, mean, scale, offset, out, parts):
+    """`normalize`, `parts` runs of rows at once."""
+    n = x.shape[0]
+    for part in prange(parts):
+        rows = slice(n * part // parts, n * (part + 1) // parts)
+        normalize(x[rows], mean, scale, offset, out[rows])
+
+
+@compiled_in_parallel
+def backward_sums_in_runs(g, x, mean, partial):
+    """`backward_sums` of the p-th of partial.shape[0] runs of rows into partial[p]."""
+    n, parts = x.shape[0], partial.shape[0]
+    for part in prange(parts):
+        rows = slice(n * part // parts, n * (part + 1) // parts)
+        backward_sums(g[rows], x[rows], mean, partial[part])
+
+
+@compiled_in_parallel
+def input_gradient_in_runs(g, x, mean, a, b, c_, dx, parts):
+    """`input_gradient`, `parts` runs of rows at once."""
+    n = x.shape[0]
+    for part in prange(parts):
+        rows = slice(n * part // parts, n * (part + 1) // parts)
+        input_gradient(g[rows], x[rows], mean, a, b, c_, dx[rows])
