@@ -641,3 +641,34 @@ def test_forward_reads_the_same_ctx_whether_or_not_a_node_is_recorded() -> None:
     y.sum().backward()
     assert x.grad.tolist() == [3.0, 3.0]
     assert seen == [((2,), 3.0, (True,)), ((1,), 2.0, (False,)), ((2,), 3.0, (True,))]
+
+
+def test_the_engine_step_fits_each_gradient_to_its_input() -> None:
+    """`engine.vjp`, the step every propagation takes: a VJP's output for an input that needs
+    no gradient becomes None, one of a broadcast shape is summed to the input's shape, one
+    of another dtype is cast to the input's, and gradients that fit pass as they are."""
+
+    class Spread(mg.autograd.Function):
+        name = "spread_for_test"
+
+        @staticmethod
+        def forward(ctx, a, b, c):
+            return np.broadcast_to(a, (3, 2)) + b + c
+
+        @staticmethod
+        def backward(ctx, g):  # every input gets a gradient, in float64, of the output's shape
+            wide = Tensor.wrap(g.data.astype(np.float64))
+            return wide, wide, g
+
+    a = mg.tensor([1.0, 2.0], requires_grad=True)  # broadcast: (2,) against (3, 2)
+    b = mg.tensor(np.ones((3, 2)))                  # a constant
+    c = mg.tensor(np.ones((3, 2)), requires_grad=True)
+    out = Spread.apply(a, b, c)
+    g = mg.tensor(np.arange(6.0).reshape(3, 2))
+    a_bar, b_bar, c_bar = engine.vjp(out.grad_fn, g)
+    assert b_bar is None
+    assert a_bar.shape == (2,) and a_bar.dtype == np.float32
+    assert a_bar.tolist() == [6.0, 9.0]
+    assert c_bar is g  # it fitted: passed on, not copied
+    plain = engine.vjp((a * 2).grad_fn, mg.ones(2))
+    assert plain[1] is None and plain[0].tolist() == [2.0, 2.0]

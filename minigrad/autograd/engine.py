@@ -117,23 +117,25 @@ def vjp(node: Node, grad: Tensor) -> tuple[Tensor | None, ...]:
         input_grads = (input_grads,)
     if _anomaly.enabled:
         _anomaly.check_backward(node, input_grads)
-    shares = None  # a copy of input_grads, made only if some share must change
-    for index, (tensor, input_grad) in enumerate(zip(node.inputs, input_grads)):
-        if input_grad is None:
-            continue
-        if not tensor._requires_grad:
-            share = None  # computed, but not needed (a VJP may skip that work)
-        else:
+    for tensor, input_grad in zip(node.inputs, input_grads):
+        if input_grad is not None:
             array, expected = input_grad._data, tensor._data
             # `is` first: NumPy's dtypes are shared objects, and comparing them is slower.
-            if array.shape == expected.shape and (array.dtype is expected.dtype or
-                                                  array.dtype == expected.dtype):
-                continue
-            share = _input_gradient(input_grad, tensor, node)
-        if shares is None:
-            shares = list(input_grads)
-        shares[index] = share
-    return input_grads if shares is None else tuple(shares)
+            if not (tensor._requires_grad and array.shape == expected.shape and
+                    (array.dtype is expected.dtype or array.dtype == expected.dtype)):
+                return _shares(node, input_grads)
+    return input_grads  # the usual case: every gradient fits its input as it is
+
+
+def _shares(node: Node, input_grads: tuple) -> tuple[Tensor | None, ...]:
+    """The VJP's outputs made to fit: None for an input that needs no gradient (a VJP may
+    skip that work, or not), the others summed to their input's shape and cast to its
+    dtype."""
+    return tuple(
+        None if input_grad is None or not tensor._requires_grad
+        else _input_gradient(input_grad, tensor, node)
+        for tensor, input_grad in zip(node.inputs, input_grads)
+    )
 
 
 def _input_gradient(grad: Tensor, tensor: Tensor, node: Node) -> Tensor:

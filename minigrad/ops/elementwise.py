@@ -49,7 +49,8 @@ class Add(_Broadcasting):
 
     @staticmethod
     def backward(ctx, g):
-        return g, g
+        a, b = ctx.inputs
+        return (g if a.requires_grad else None), (g if b.requires_grad else None)
 
 
 @register
@@ -64,7 +65,8 @@ class Sub(_Broadcasting):
 
     @staticmethod
     def backward(ctx, g):
-        return g, -g
+        a, b = ctx.inputs
+        return (g if a.requires_grad else None), (-g if b.requires_grad else None)
 
 
 @register
