@@ -78,9 +78,6 @@ class _GradientSums:
             self.sums[key] = Tensor.wrap(previous._data + grad._data)
             self._owned.add(key)
 
-    def pop(self, key) -> Tensor | None:
-        return self.sums.pop(key, None)
-
 
 def _owner(array: np.ndarray) -> int:
     """Identifies the memory an array views (its base's, for a view)."""
@@ -168,7 +165,7 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
     """Call each reached node's VJP, consumers first, routing gradients to its inputs.
     Returns the nodes released (none when `retain_graph`)."""
     released = []
-    pending = node_grads.sums  # read directly: this loop runs once per node
+    pending = node_grads.sums  # each node takes its total out once, when it is reached
     for node in topological_order([out.grad_fn for out, _ in roots if out.grad_fn]):
         grad = pending.pop(node, None)
         if grad is None:  # nothing reached this node (all its consumers had None)
@@ -192,10 +189,8 @@ def _visit_nodes(roots, node_grads: _GradientSums, leaf_grads: _GradientSums, ca
             parent = tensor.grad_fn
             if parent is None:
                 leaf_grads.add(tensor, input_grad)
-            elif parent in pending:
+            else:
                 node_grads.add(parent, input_grad)
-            else:  # the first contribution, as `add` would store it
-                pending[parent] = input_grad
         if not retain_graph:
             node.release()
             released.append(node)

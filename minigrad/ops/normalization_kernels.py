@@ -99,9 +99,10 @@ class NumbaKernels:
             return 1
         return 2 * self._numba.get_num_threads()
 
-    def _ran(self) -> None:
-        """After the first threaded loop: if numba chose another layer than TBB after all,
-        stay on one thread from now on."""
+    def _in_runs(self, loop, *arrays) -> None:
+        """Run a loop's `*_in_runs` version on numba's threads. After the first, if numba
+        chose another layer than TBB after all, stay on one thread from now on."""
+        loop(*arrays)
         if not self._checked:
             self._checked = True
             self.threaded = self._numba.threading_layer() == "tbb"
@@ -113,8 +114,7 @@ class NumbaKernels:
             rows(*arrays, sums)
             return sums
         partial = np.zeros((parts, 2, c))
-        in_runs(*arrays, partial)
-        self._ran()
+        self._in_runs(in_runs, *arrays, partial)
         return partial.sum(axis=0)
 
     def forward(self, xv, ch: Channels, weight, bias, eps: float, mean=None, var=None):
@@ -136,7 +136,7 @@ class NumbaKernels:
         if parts == 1:
             loops.normalize(x3, mean, scale, offset, out3)
         else:
-            loops.normalize_in_runs(x3, mean, scale, offset, out3, parts)
+            self._in_runs(loops.normalize_in_runs, x3, mean, scale, offset, out3, parts)
         return out, var, Statistics(mean, inv_std)
 
     def backward(self, gv, xv, ch: Channels, stats: Statistics, weight, through_stats: bool,
@@ -162,7 +162,8 @@ class NumbaKernels:
         if parts == 1:
             loops.input_gradient(g3, x3, stats.mean, *coefficients, dx3)
         else:
-            loops.input_gradient_in_runs(g3, x3, stats.mean, *coefficients, dx3, parts)
+            self._in_runs(loops.input_gradient_in_runs, g3, x3, stats.mean, *coefficients,
+                          dx3, parts)
 
 
 def _compile():
